@@ -239,6 +239,29 @@ public sealed partial class DiagnosticsEngine
         await FireAsync(trigger, reason, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records a storage incident that has already been survived (a corrupt journal replaced): raised and cleared.</summary>
+    public async Task ReportStorageIncidentAsync(string message, CancellationToken cancellationToken)
+    {
+        var definition = FaultCatalogue.Get(FaultCatalogue.StorageFailure);
+        LogFaultRaised(_logger, definition.Code, "journal", message);
+        var raised = await _recorder.RecordAsync(EventTypes.FaultRaised, new FaultRaisedData
+        {
+            Code = definition.Code,
+            Component = "journal",
+            Severity = definition.DefaultSeverity,
+            Message = message,
+            BlocksCharging = definition.BlocksCharging,
+            Latching = definition.Latching,
+        }, ProtocolJsonContext.Default.FaultRaisedData, cancellationToken).ConfigureAwait(false);
+        await _recorder.RecordAsync(EventTypes.FaultCleared, new FaultClearedData
+        {
+            Code = definition.Code,
+            Component = "journal",
+            Raised = raised?.Id,
+            Reason = "recovered: a new journal was started",
+        }, ProtocolJsonContext.Default.FaultClearedData, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task CheckStorageAsync(CancellationToken cancellationToken)
     {
         if (_recorder.OverflowCount > 0)
