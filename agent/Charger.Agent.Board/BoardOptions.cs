@@ -185,7 +185,7 @@ public sealed class BoardOptions : IValidatableObject
                 $"Board pins must differ: {string.Join(", ", names)} all use GPIO {group.Key}.", names);
         }
 
-        if (Ina219MaxCurrentAmps * Ina219ShuntOhms > 0.32)
+        if (Ina219MaxCurrentAmps * Ina219ShuntOhms > 0.32 + 1e-9)
         {
             yield return new ValidationResult(
                 $"Ina219MaxCurrentAmps × Ina219ShuntOhms = {Ina219MaxCurrentAmps * Ina219ShuntOhms:0.###} V exceeds the INA219's ±0.32 V shunt range.",
