@@ -1,0 +1,65 @@
+using Charger.Agent;
+using Charger.Agent.Board;
+using Charger.Agent.Core.Diagnostics;
+using Charger.Agent.Core.Journal;
+using Charger.Agent.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace Charger.FleetSimulator;
+
+/// <summary>N real agents, each on its own simulated board with its own journal, in one process.</summary>
+public sealed class Fleet : IAsyncDisposable
+{
+    private readonly List<(AgentRuntime Runtime, SimulatedCharger Board)> _members = [];
+
+    private Fleet()
+    {
+    }
+
+    public IReadOnlyList<AgentRuntime> Agents => _members.Select(m => m.Runtime).ToList();
+
+    public IReadOnlyList<SimulatedCharger> Boards => _members.Select(m => m.Board).ToList();
+
+    public static Fleet Create(FleetOptions options, IReadOnlyList<(string ChargerId, string Secret)> chargers, TimeProvider time, ILoggerFactory loggers)
+    {
+        var scenarios = options.ScenarioDirectory is null
+            ? []
+            : Directory.GetFiles(options.ScenarioDirectory, "*.json").Order(StringComparer.Ordinal).ToArray();
+        var fleet = new Fleet();
+        for (var i = 0; i < chargers.Count; i++)
+        {
+            var (id, secret) = chargers[i];
+            var scenario = scenarios.Length == 0 ? null : scenarios[Math.Min(i, scenarios.Length - 1)];
+            var board = new SimulatedCharger(new BoardOptions { Serial = $"SIM-{i + 1:D5}", Model = "EVB-1-SIM" }, scenario, time, loggers, seed: i);
+            var runtime = AgentRuntime.Create(
+                new AgentOptions { ChargerId = id, DataDirectory = Path.Combine(options.DataDirectory, id), Simulate = true, TelemetryInterval = TimeSpan.FromSeconds(30) },
+                new DiagnosticsOptions { PollInterval = options.PollInterval, CountersInterval = options.CountersInterval },
+                new JournalOptions(),
+                new MqttPublisherOptions { Host = options.BrokerHost, Port = options.BrokerPort, Password = secret, ReconnectMaxDelay = TimeSpan.FromSeconds(10) },
+                board.Board, time, loggers);
+            fleet._members.Add((runtime, board));
+        }
+
+        return fleet;
+    }
+
+    /// <summary>Runs every agent and plays every scenario until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var runs = _members.Select(m =>
+        {
+            m.Board.StartScenario();
+            return Task.Run(() => m.Runtime.RunAsync(cancellationToken), CancellationToken.None);
+        }).ToList();
+        await Task.WhenAll(runs).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (runtime, board) in _members)
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            board.Dispose();
+        }
+    }
+}
