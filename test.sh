@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds, runs every test project, and ends with one line: "N passed, N failed".
+# Tests start their own servers (embedded MQTT broker, mosquitto, agent and cloud processes) on loopback ports
+# and stop them; nothing is left running.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v mosquitto > /dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v mosquitto_pub > /dev/null 2>&1 || need+=(mosquitto-clients)
+command -v curl > /dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "==> installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" > /dev/null; }; then
+    echo "could not install ${need[*]}" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+# Debian may start a system mosquitto on 1883 after installing it; the tests use their own ports and configs.
+
+echo "==> building"
+if ! dotnet build Agent.sln -c Release -nologo -v quiet -clp:ErrorsOnly; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+passed=0
+failed=0
+mkdir -p .test
+for proj in tests/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  echo "==> $name"
+  log=".test/$name.log"
+  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" > "$log" 2>&1
+  rc=$?
+  summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -1)
+  if [ -z "$summary" ]; then
+    echo "   $name did not report a summary (exit $rc); last lines:"
+    tail -20 "$log" | sed 's/^/   /'
+    failed=$((failed + 1))
+    continue
+  fi
+  p=$(echo "$summary" | sed -E 's/.*Passed: *([0-9]+).*/\1/')
+  f=$(echo "$summary" | sed -E 's/.*Failed: *([0-9]+),.*/\1/')
+  echo "   $summary"
+  if [ "$f" != "0" ] || [ $rc -ne 0 ]; then
+    grep -E '^\s+Failed |\[FAIL\]' "$log" | head -20 | sed 's/^/   /'
+    [ "$f" = "0" ] && f=1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
