@@ -17,6 +17,10 @@ public sealed class SimulatedAds1115 : I2cSimulatedDeviceBase
     private static readonly double[] FullScale = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256, 0.256, 0.256];
 
     private readonly Lock _gate = new();
+
+    // Input voltages have their own leaf lock: a simulator sets them while holding its own lock, and the chip calls the
+    // simulator (Sampling) while holding _gate, so sharing _gate would allow a lock-order deadlock.
+    private readonly Lock _inputGate = new();
     private readonly double[] _voltages = new double[4];
     private readonly double?[] _frozen = new double?[4];
     private ushort _config = ResetConfiguration & 0x7FFF;
@@ -53,7 +57,7 @@ public sealed class SimulatedAds1115 : I2cSimulatedDeviceBase
     {
         ArgumentOutOfRangeException.ThrowIfNegative(channel);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(channel, 3);
-        lock (_gate)
+        lock (_inputGate)
         {
             _voltages[channel] = volts;
         }
@@ -62,7 +66,7 @@ public sealed class SimulatedAds1115 : I2cSimulatedDeviceBase
     /// <summary>The voltage on input AIN<paramref name="channel"/> [V].</summary>
     public double GetVoltage(int channel)
     {
-        lock (_gate)
+        lock (_inputGate)
         {
             return _voltages[channel];
         }
@@ -71,7 +75,7 @@ public sealed class SimulatedAds1115 : I2cSimulatedDeviceBase
     /// <summary>Freezes an input: its conversions keep returning the code of the voltage it has now (a stuck sensor).</summary>
     public void SetFrozen(int channel, bool frozen)
     {
-        lock (_gate)
+        lock (_inputGate)
         {
             _frozen[channel] = frozen ? (_frozen[channel] ?? _voltages[channel]) : null;
         }
@@ -170,5 +174,11 @@ public sealed class SimulatedAds1115 : I2cSimulatedDeviceBase
         ConversionCount++;
     }
 
-    private double Input(int channel) => _frozen[channel] ?? _voltages[channel];
+    private double Input(int channel)
+    {
+        lock (_inputGate)
+        {
+            return _frozen[channel] ?? _voltages[channel];
+        }
+    }
 }

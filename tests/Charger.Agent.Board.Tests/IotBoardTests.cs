@@ -171,6 +171,62 @@ public class IotBoardTests
     }
 
     [Fact]
+    public async Task S0_pulses_arrive_by_themselves_on_the_system_clock()
+    {
+        var options = new BoardOptions { S0PulsesPerKwh = 100_000 };
+        using var hardware = new SimulatedBoardHardware(options);
+        using var simulator = new BoardSimulator(hardware, TimeProvider.System);
+        using var board = new IotBoard(options, hardware);
+        var pulse = hardware.Gpio.WaitForEventAsync(options.EnergyPulsePin, PinEventTypes.Rising, TimeSpan.FromSeconds(10));
+
+        simulator.SetPower(36_000); // 36 kW × 100000 pulses/kWh = 1000 pulses/s
+
+        var result = await pulse;
+        var snapshot = await board.ReadAsync(Ct);
+        Assert.False(result.TimedOut);
+        Assert.True(snapshot.EnergyPulses > 0);
+    }
+
+    [Fact]
+    public async Task Concurrent_reads_scenario_changes_and_pulses_do_not_deadlock()
+    {
+        var options = new BoardOptions { S0PulsesPerKwh = 100_000 };
+        using var hardware = new SimulatedBoardHardware(options);
+        using var simulator = new BoardSimulator(hardware, TimeProvider.System);
+        using var board = new IotBoard(options, hardware);
+        simulator.SetPower(36_000);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var reader = Task.Run(async () =>
+        {
+            int reads = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await board.ReadAsync(CancellationToken.None);
+                reads++;
+            }
+
+            return reads;
+        });
+        var writer = Task.Run(() =>
+        {
+            int writes = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                simulator.Set(SensorNames.SupplyVoltage, 200 + (writes % 50));
+                simulator.Set(SensorNames.EnclosureTemperature, 20 + (writes % 30));
+                board.SetContactor(writes % 2 == 0);
+                writes++;
+            }
+
+            return writes;
+        });
+
+        int[] counts = await Task.WhenAll(reader, writer).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(counts[0] > 0 && counts[1] > 0);
+    }
+
+    [Fact]
     public async Task Contactor_feedback_follows_the_command_and_a_weld_keeps_it_closed()
     {
         using var t = new TestBoard();
