@@ -1,1 +1,24 @@
+using Charger.Cloud;
+using Charger.Cloud.Api;
+using Charger.Cloud.Cli;
+using Charger.Cloud.Hosting;
+
+// `charger-cloud enrol <id>` / `charger-cloud revoke <id>`: operator commands on the same database, no server.
+if (CloudCli.IsCommand(args))
+{
+    return await CloudCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddCloudHosting();
+builder.AddCloudStore();
+builder.AddCloudIngest();
+builder.AddCloudIngress();
+
+var app = builder.Build();
+app.MapCloudApi();
+await app.RunAsync();
 return 0;
+
+/// <summary>The charger-cloud entry point (public for WebApplicationFactory).</summary>
+public partial class Program;

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Charger.Cloud.Core;
+
+/// <summary>Registration of the core services.</summary>
+public static class CloudCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IngestPipeline"/> as <see cref="IIngestPipeline"/> with its options (section
+    /// <see cref="IngestOptions.SectionName"/>, validated at start) and <see cref="TimeProvider.System"/> unless a
+    /// clock is already registered. An <see cref="IEventStore"/> must be registered by an adapter.
+    /// </summary>
+    public static IServiceCollection AddIngestPipeline(this IServiceCollection services)
+    {
+        services.AddOptions<IngestOptions>()
+            .BindConfiguration(IngestOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IngestPipeline>();
+        services.TryAddSingleton<IIngestPipeline>(sp => sp.GetRequiredService<IngestPipeline>());
+        return services;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Charger.Protocol;
+
+namespace Charger.Cloud.Core;
+
+/// <summary>Turns one event into its effect on the projections (pure; no I/O).</summary>
+public static class Projector
+{
+    /// <summary>
+    /// Projects <paramref name="storedEvent"/>. False (with <paramref name="error"/>) when its data cannot be read as its
+    /// type's payload; such an event must not be stored, or it would block its charger's stream.
+    /// </summary>
+    public static bool TryProject(StoredEvent storedEvent, DateTimeOffset appliedAt, out ProjectionChange change, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(storedEvent);
+        change = new ProjectionChange(storedEvent.ChargerId, storedEvent.Seq, storedEvent.Id, storedEvent.Ts, appliedAt);
+        error = null;
+        try
+        {
+            switch (storedEvent.Type)
+            {
+                case EventTypes.Boot:
+                    var boot = Read(storedEvent, ProtocolJsonContext.Default.BootData);
+                    change = change with { Boot = new BootInfo(boot.Reason, boot.AgentVersion, boot.FirmwareVersion, boot.Model, boot.Serial) };
+                    break;
+                case EventTypes.StateChanged:
+                    var state = Read(storedEvent, ProtocolJsonContext.Default.StateChangedData);
+                    change = change with { State = state.To };
+                    break;
+                case EventTypes.FaultRaised:
+                    var raised = Read(storedEvent, ProtocolJsonContext.Default.FaultRaisedData);
+                    change = change with
+                    {
+                        RaisedFault = new ActiveFault
+                        {
+                            ChargerId = storedEvent.ChargerId,
+                            Code = raised.Code,
+                            Component = raised.Component,
+                            Severity = raised.Severity,
+                            Value = raised.Value,
+                            Unit = raised.Unit,
+                            RaisedAt = storedEvent.Ts,
+                            RaisedEventId = storedEvent.Id,
+                            RaisedSeq = storedEvent.Seq,
+                            Cause = raised.Cause,
+                            Message = raised.Message,
+                            BlocksCharging = raised.BlocksCharging,
+                            Latching = raised.Latching,
+                        },
+                    };
+                    break;
+                case EventTypes.FaultCleared:
+                    var cleared = Read(storedEvent, ProtocolJsonContext.Default.FaultClearedData);
+                    change = change with { ClearedFaultCode = cleared.Code };
+                    break;
+                default:
+                    // service.record, security.event, counters: stored and kept in the history; only seq and last-seen move.
+                    break;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            error = $"{storedEvent.Type}: {ex.Message}";
+            return false;
+        }
+    }
+
+    private static T Read<T>(StoredEvent e, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.Deserialize(e.DataJson, typeInfo) ?? throw new JsonException("data is null");
+}

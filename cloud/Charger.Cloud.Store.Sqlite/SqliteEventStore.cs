@@ -1,0 +1,391 @@
+using System.Globalization;
+using System.Text;
+using Charger.Cloud.Core;
+using Charger.Protocol;
+using Microsoft.Data.Sqlite;
+
+namespace Charger.Cloud.Store.Sqlite;
+
+/// <summary>The <see cref="IEventStore"/> on a <see cref="SqliteDatabase"/>.</summary>
+public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
+{
+    private const string ChargerColumns = """
+        c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
+        c.boot_reason, c.last_boot_at, c.applied_seq, c.last_event_at,
+        (SELECT MAX(e.seq) FROM events e WHERE e.charger_id = c.charger_id) AS max_seq,
+        (SELECT COUNT(*) FROM active_faults f WHERE f.charger_id = c.charger_id) AS fault_count,
+        (SELECT COUNT(*) FROM seq_gaps g WHERE g.charger_id = c.charger_id AND g.closed_at IS NULL) AS open_gaps
+        """;
+
+    private const string FaultColumns =
+        "charger_id, code, component, severity, value, unit, raised_at, raised_event_id, raised_seq, cause, message, blocks_charging, latching";
+
+    private const string EnsureCharger =
+        "INSERT INTO chargers (charger_id, first_seen, online, applied_seq) VALUES (@c, @now, 0, 0) ON CONFLICT (charger_id) DO NOTHING";
+
+    /// <inheritdoc />
+    public Task<AppendResult> AppendAsync(StoredEvent storedEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storedEvent);
+        return database.WriteAsync(async (c, tx) =>
+        {
+            var id = Id(storedEvent.Id);
+            var inserted = await SqliteDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data)
+                VALUES (@c, @s, @id, @type, @ts, @rx, @data)
+                ON CONFLICT DO NOTHING
+                """, cancellationToken,
+                ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq), ("@id", id), ("@type", storedEvent.Type),
+                ("@ts", Ms(storedEvent.Ts)), ("@rx", Ms(storedEvent.ReceivedAt)), ("@data", storedEvent.DataJson));
+            if (inserted == 1)
+            {
+                return AppendResult.Stored;
+            }
+
+            await using (var bySeq = SqliteDatabase.Command(c, tx, "SELECT event_id FROM events WHERE charger_id = @c AND seq = @s",
+                ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq)))
+            {
+                if (await bySeq.ExecuteScalarAsync(cancellationToken) is string existingId)
+                {
+                    return string.Equals(existingId, id, StringComparison.Ordinal)
+                        ? AppendResult.Duplicate
+                        : AppendResult.Conflict($"seq {storedEvent.Seq} of {storedEvent.ChargerId} is already stored as event {existingId}, not {id}");
+                }
+            }
+
+            await using var byId = SqliteDatabase.Command(c, tx, "SELECT charger_id, seq FROM events WHERE event_id = @id", ("@id", id));
+            await using var reader = await byId.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? AppendResult.Conflict($"event {id} is already stored as {reader.GetString(0)} seq {reader.GetInt64(1)}, not {storedEvent.ChargerId} seq {storedEvent.Seq}")
+                : throw new InvalidOperationException($"Event {id} was neither inserted nor found.");
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SequenceState> GetSequenceStateAsync(string chargerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            await using var cmd = SqliteDatabase.Command(c, null,
+                """
+                SELECT (SELECT applied_seq FROM chargers WHERE charger_id = @c),
+                       (SELECT MAX(seq) FROM events WHERE charger_id = @c)
+                """, ("@c", chargerId));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            await r.ReadAsync(cancellationToken);
+            return new SequenceState(r.IsDBNull(0) ? 0 : r.GetInt64(0), r.IsDBNull(1) ? 0 : r.GetInt64(1));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return database.WriteAsync(async (c, tx) =>
+        {
+            foreach (var change in changes)
+            {
+                await ApplyOneAsync(c, tx, change, cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    private static async Task ApplyOneAsync(SqliteConnection c, SqliteTransaction tx, ProjectionChange change, CancellationToken ct)
+    {
+        var now = Ms(change.AppliedAt);
+        await SqliteDatabase.ExecuteAsync(c, tx, EnsureCharger, ct, ("@c", change.ChargerId), ("@now", now));
+        var advanced = await SqliteDatabase.ExecuteAsync(c, tx,
+            """
+            UPDATE chargers
+               SET applied_seq = @seq,
+                   last_event_at = @ts,
+                   last_seen = CASE WHEN last_seen IS NULL OR last_seen < @now THEN @now ELSE last_seen END
+             WHERE charger_id = @c AND applied_seq = @prev
+            """, ct,
+            ("@c", change.ChargerId), ("@seq", change.Seq), ("@prev", change.Seq - 1), ("@ts", Ms(change.EventTs)), ("@now", now));
+        if (advanced != 1)
+        {
+            throw new InvalidOperationException($"Cannot apply seq {change.Seq} of {change.ChargerId}: its applied seq is not {change.Seq - 1}.");
+        }
+
+        if (change.Boot is { } boot)
+        {
+            await SqliteDatabase.ExecuteAsync(c, tx,
+                """
+                UPDATE chargers
+                   SET agent_version = @av, firmware_version = @fw, model = COALESCE(@model, model), serial = COALESCE(@serial, serial),
+                       boot_reason = @reason, last_boot_at = @ts, state = @state
+                 WHERE charger_id = @c
+                """, ct,
+                ("@c", change.ChargerId), ("@av", boot.AgentVersion), ("@fw", boot.FirmwareVersion), ("@model", boot.Model),
+                ("@serial", boot.Serial), ("@reason", boot.Reason), ("@ts", Ms(change.EventTs)), ("@state", nameof(DiagnosticState.Booting)));
+        }
+
+        if (change.State is { } state)
+        {
+            await SqliteDatabase.ExecuteAsync(c, tx, "UPDATE chargers SET state = @state WHERE charger_id = @c", ct,
+                ("@c", change.ChargerId), ("@state", state.ToString()));
+        }
+
+        if (change.RaisedFault is { } f)
+        {
+            await SqliteDatabase.ExecuteAsync(c, tx,
+                $"""
+                INSERT INTO active_faults ({FaultColumns})
+                VALUES (@c, @code, @component, @severity, @value, @unit, @raisedAt, @eventId, @seq, @cause, @message, @blocks, @latching)
+                ON CONFLICT (charger_id, code) DO UPDATE SET
+                    component = excluded.component, severity = excluded.severity, value = excluded.value, unit = excluded.unit,
+                    raised_at = excluded.raised_at, raised_event_id = excluded.raised_event_id, raised_seq = excluded.raised_seq,
+                    cause = excluded.cause, message = excluded.message, blocks_charging = excluded.blocks_charging, latching = excluded.latching
+                """, ct,
+                ("@c", change.ChargerId), ("@code", f.Code), ("@component", f.Component), ("@severity", f.Severity.ToWire()),
+                ("@value", f.Value), ("@unit", f.Unit), ("@raisedAt", Ms(f.RaisedAt)), ("@eventId", Id(f.RaisedEventId)),
+                ("@seq", f.RaisedSeq), ("@cause", f.Cause is { } cause ? Id(cause) : null), ("@message", f.Message),
+                ("@blocks", f.BlocksCharging ? 1 : 0), ("@latching", f.Latching ? 1 : 0));
+        }
+
+        if (change.ClearedFaultCode is { } code)
+        {
+            await SqliteDatabase.ExecuteAsync(c, tx, "DELETE FROM active_faults WHERE charger_id = @c AND code = @code", ct,
+                ("@c", change.ChargerId), ("@code", code));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task TouchAsync(string chargerId, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO chargers (charger_id, first_seen, online, applied_seq, last_seen) VALUES (@c, @at, 0, 0, @at)
+            ON CONFLICT (charger_id) DO UPDATE SET
+                last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
+            """, cancellationToken, ("@c", chargerId), ("@at", Ms(seenAt))), cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO chargers (charger_id, first_seen, online, applied_seq, status_at, last_seen) VALUES (@c, @at, @online, 0, @at, @at)
+            ON CONFLICT (charger_id) DO UPDATE SET
+                online = excluded.online,
+                status_at = excluded.status_at,
+                last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
+            WHERE chargers.status_at IS NULL OR chargers.status_at <= excluded.status_at
+            """, cancellationToken, ("@c", chargerId), ("@at", Ms(at)), ("@online", online ? 1 : 0)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task RecordGapAsync(SeqGap gap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gap);
+        return database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at) VALUES (@c, @from, @to, @at, @closed)
+            ON CONFLICT (charger_id, from_seq) DO NOTHING
+            """, cancellationToken,
+            ("@c", gap.ChargerId), ("@from", gap.FromSeq), ("@to", gap.ToSeq), ("@at", Ms(gap.DetectedAt)),
+            ("@closed", gap.ClosedAt is { } closed ? Ms(closed) : null)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, tx) =>
+        {
+            IReadOnlyList<SeqGap> closing;
+            await using (var select = SqliteDatabase.Command(c, tx,
+                "SELECT charger_id, from_seq, to_seq, detected_at, closed_at FROM seq_gaps WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied ORDER BY from_seq",
+                ("@c", chargerId), ("@applied", appliedSeq)))
+            {
+                closing = await ReadAllAsync(select, ReadGap, cancellationToken);
+            }
+
+            if (closing.Count == 0)
+            {
+                return closing;
+            }
+
+            await SqliteDatabase.ExecuteAsync(c, tx,
+                "UPDATE seq_gaps SET closed_at = @at WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied", cancellationToken,
+                ("@c", chargerId), ("@applied", appliedSeq), ("@at", Ms(closedAt)));
+            return (IReadOnlyList<SeqGap>)closing.Select(g => g with { ClosedAt = closedAt }).ToList();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            var sql = new StringBuilder("SELECT charger_id, from_seq, to_seq, detected_at, closed_at FROM seq_gaps WHERE 1 = 1");
+            if (chargerId is not null)
+            {
+                sql.Append(" AND charger_id = @c");
+            }
+
+            if (openOnly)
+            {
+                sql.Append(" AND closed_at IS NULL");
+            }
+
+            sql.Append(" ORDER BY charger_id, from_seq");
+            await using var cmd = SqliteDatabase.Command(c, null, sql.ToString(), ("@c", chargerId));
+            return await ReadAllAsync(cmd, ReadGap, cancellationToken);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        return database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO dead_letters (topic, charger_id, reason, detail, payload, payload_bytes, received_at)
+            VALUES (@topic, @c, @reason, @detail, @payload, @bytes, @at)
+            """, cancellationToken,
+            ("@topic", deadLetter.Topic), ("@c", deadLetter.ChargerId), ("@reason", deadLetter.Reason), ("@detail", deadLetter.Detail),
+            ("@payload", deadLetter.Payload), ("@bytes", deadLetter.PayloadBytes), ("@at", Ms(deadLetter.ReceivedAt))), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return database.ReadAsync(async c =>
+        {
+            await using var cmd = SqliteDatabase.Command(c, null,
+                "SELECT id, topic, charger_id, reason, detail, payload, payload_bytes, received_at FROM dead_letters ORDER BY id DESC LIMIT @limit",
+                ("@limit", limit));
+            return await ReadAllAsync(cmd, r => new DeadLetter(
+                r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), Time(r.GetInt64(7)))
+            {
+                Id = r.GetInt64(0),
+            }, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChargerView?> GetChargerAsync(string chargerId, CancellationToken cancellationToken)
+    {
+        var rows = await database.ReadAsync(async c =>
+        {
+            await using var cmd = SqliteDatabase.Command(c, null, $"SELECT {ChargerColumns} FROM chargers c WHERE c.charger_id = @c", ("@c", chargerId));
+            return await ReadAllAsync(cmd, ReadCharger, cancellationToken);
+        }, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ChargerView>> ListChargersAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            await using var cmd = SqliteDatabase.Command(c, null, $"SELECT {ChargerColumns} FROM chargers c ORDER BY c.charger_id");
+            return await ReadAllAsync(cmd, ReadCharger, cancellationToken);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ActiveFault>> ListActiveFaultsAsync(string? chargerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            var where = chargerId is null ? string.Empty : " WHERE charger_id = @c";
+            await using var cmd = SqliteDatabase.Command(c, null,
+                $"SELECT {FaultColumns} FROM active_faults{where} ORDER BY charger_id, raised_at, code", ("@c", chargerId));
+            return await ReadAllAsync(cmd, ReadFault, cancellationToken);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return database.ReadAsync(async c =>
+        {
+            var sql = new StringBuilder("SELECT charger_id, seq, event_id, type, ts, received_at, data FROM events WHERE charger_id = @c AND seq > @after");
+            if (query.Type is not null)
+            {
+                sql.Append(" AND type = @type");
+            }
+
+            if (query.From is not null)
+            {
+                sql.Append(" AND ts >= @from");
+            }
+
+            if (query.To is not null)
+            {
+                sql.Append(" AND ts < @to");
+            }
+
+            sql.Append(" ORDER BY seq LIMIT @limit");
+            await using var cmd = SqliteDatabase.Command(c, null, sql.ToString(),
+                ("@c", query.ChargerId), ("@after", query.AfterSeq), ("@type", query.Type),
+                ("@from", query.From is { } from ? Ms(from) : null), ("@to", query.To is { } to ? Ms(to) : null), ("@limit", query.Limit));
+            return await ReadAllAsync(cmd, r => new StoredEvent(
+                r.GetString(0), r.GetInt64(1), Guid.Parse(r.GetString(2)), r.GetString(3), Time(r.GetInt64(4)), Time(r.GetInt64(5)), r.GetString(6)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task CheckHealthAsync(CancellationToken cancellationToken) => database.GetSchemaVersionAsync(cancellationToken);
+
+    private static ChargerView ReadCharger(SqliteDataReader r) => new()
+    {
+        ChargerId = r.GetString(0),
+        State = r.IsDBNull(1) ? null : Enum.TryParse<DiagnosticState>(r.GetString(1), out var s) ? s : null,
+        Online = r.GetInt64(2) != 0,
+        LastSeen = NullableTime(r, 3),
+        AgentVersion = NullableString(r, 4),
+        FirmwareVersion = NullableString(r, 5),
+        Model = NullableString(r, 6),
+        Serial = NullableString(r, 7),
+        BootReason = NullableString(r, 8),
+        LastBootAt = NullableTime(r, 9),
+        AppliedSeq = r.GetInt64(10),
+        LastEventAt = NullableTime(r, 11),
+        MaxStoredSeq = r.IsDBNull(12) ? 0 : r.GetInt64(12),
+        ActiveFaultCount = r.GetInt32(13),
+        OpenGapCount = r.GetInt32(14),
+    };
+
+    private static ActiveFault ReadFault(SqliteDataReader r) => new()
+    {
+        ChargerId = r.GetString(0),
+        Code = r.GetString(1),
+        Component = r.GetString(2),
+        Severity = SeverityNames.TryParse(r.GetString(3), out var severity) ? severity : Severity.Major,
+        Value = r.IsDBNull(4) ? null : r.GetDouble(4),
+        Unit = NullableString(r, 5),
+        RaisedAt = Time(r.GetInt64(6)),
+        RaisedEventId = Guid.Parse(r.GetString(7)),
+        RaisedSeq = r.GetInt64(8),
+        Cause = r.IsDBNull(9) ? null : Guid.Parse(r.GetString(9)),
+        Message = NullableString(r, 10),
+        BlocksCharging = r.GetInt64(11) != 0,
+        Latching = r.GetInt64(12) != 0,
+    };
+
+    private static SeqGap ReadGap(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), Time(r.GetInt64(3)), NullableTime(r, 4));
+
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(SqliteCommand cmd, Func<SqliteDataReader, T> read, CancellationToken ct)
+    {
+        var list = new List<T>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(read(r));
+        }
+
+        return list;
+    }
+
+    private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? NullableTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : Time(r.GetInt64(i));
+
+    internal static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+
+    internal static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    private static string Id(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using Charger.Cloud.Core;
+using Charger.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Primitives;
+
+namespace Charger.Cloud.Api;
+
+/// <summary>The HTTP API: <c>/healthz</c> and <c>/api/v1</c>.</summary>
+public static class CloudApi
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    /// <summary>Maps every endpoint, with problem details for errors.</summary>
+    public static WebApplication MapCloudApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapGet("/healthz", HealthAsync);
+        var api = app.MapGroup("/api/v1");
+        api.MapGet("/chargers", ListChargersAsync);
+        api.MapGet("/chargers/{id}", GetChargerAsync);
+        api.MapGet("/chargers/{id}/events", ListEventsAsync);
+        api.MapGet("/faults", ListFaultsAsync);
+        api.MapGet("/dead-letters", ListDeadLettersAsync);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, CancellationToken ct)
+    {
+        try
+        {
+            await store.CheckHealthAsync(ct);
+            return TypedResults.Ok(new HealthDto("healthy", "ok"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return TypedResults.Problem(title: "The store is not available", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    internal static async Task<Ok<List<ChargerSummaryDto>>> ListChargersAsync(IEventStore store, CancellationToken ct)
+    {
+        var chargers = await store.ListChargersAsync(ct);
+        var gaps = (await store.ListGapsAsync(null, openOnly: true, ct)).ToLookup(g => g.ChargerId, StringComparer.Ordinal);
+        return TypedResults.Ok(chargers.Select(c => ChargerSummaryDto.From(c, gaps[c.ChargerId])).ToList());
+    }
+
+    internal static async Task<Results<Ok<ChargerDetailDto>, ProblemHttpResult>> GetChargerAsync(string id, IEventStore store, CancellationToken ct)
+    {
+        if (!ChargerId.IsValid(id))
+        {
+            return BadId(id);
+        }
+
+        var c = await store.GetChargerAsync(id, ct);
+        if (c is null)
+        {
+            return NotFound(id);
+        }
+
+        var gaps = await store.ListGapsAsync(id, openOnly: false, ct);
+        var faults = await store.ListActiveFaultsAsync(id, ct);
+        return TypedResults.Ok(new ChargerDetailDto(
+            c.ChargerId, c.State?.ToString(), c.Online, c.LastSeen, c.FirmwareVersion, c.AgentVersion, c.Model, c.Serial,
+            c.BootReason, c.LastBootAt, c.ActiveFaultCount, c.AppliedSeq, c.MaxStoredSeq, c.LastEventAt,
+            gaps.Select(GapDto.Of).ToList(), faults.Select(FaultDto.From).ToList()));
+    }
+
+    internal static async Task<Results<Ok<EventPageDto>, ProblemHttpResult>> ListEventsAsync(string id, HttpRequest request, IEventStore store, CancellationToken ct)
+    {
+        if (!ChargerId.IsValid(id))
+        {
+            return BadId(id);
+        }
+
+        var q = request.Query;
+        if (!TryGetSingle(q, "type", out var type, out var problem))
+        {
+            return problem!;
+        }
+
+        if (type is not null && !EventTypes.All.Contains(type))
+        {
+            return BadParameter("type", $"'{type}' is not an event type; expected one of {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (!TryGetTime(q, "from", out var from, out problem) || !TryGetTime(q, "to", out var to, out problem))
+        {
+            return problem!;
+        }
+
+        if (from is not null && to is not null && from > to)
+        {
+            return BadParameter("to", "'to' must not be earlier than 'from'.");
+        }
+
+        if (!TryGetLong(q, "afterSeq", 0, 0, long.MaxValue, out var afterSeq, out problem)
+            || !TryGetLong(q, "limit", DefaultLimit, 1, MaxLimit, out var limit, out problem))
+        {
+            return problem!;
+        }
+
+        if (await store.GetChargerAsync(id, ct) is null)
+        {
+            return NotFound(id);
+        }
+
+        var events = await store.QueryEventsAsync(new EventQuery(id) { Type = type, From = from, To = to, AfterSeq = afterSeq, Limit = (int)limit }, ct);
+        var next = events.Count == limit ? events[^1].Seq : (long?)null;
+        return TypedResults.Ok(new EventPageDto(id, events.Select(EventDto.From).ToList(), next));
+    }
+
+    internal static async Task<Results<Ok<List<FaultDto>>, ProblemHttpResult>> ListFaultsAsync(HttpRequest request, IEventStore store, CancellationToken ct)
+    {
+        if (!TryGetSingle(request.Query, "status", out var status, out var problem))
+        {
+            return problem!;
+        }
+
+        if (status is not null && !string.Equals(status, "active", StringComparison.Ordinal))
+        {
+            return BadParameter("status", $"'{status}' is not supported; the only status is 'active'.");
+        }
+
+        var faults = await store.ListActiveFaultsAsync(null, ct);
+        return TypedResults.Ok(faults.Select(FaultDto.From).ToList());
+    }
+
+    internal static async Task<Results<Ok<List<DeadLetterDto>>, ProblemHttpResult>> ListDeadLettersAsync(HttpRequest request, IEventStore store, CancellationToken ct)
+    {
+        if (!TryGetLong(request.Query, "limit", DefaultLimit, 1, MaxLimit, out var limit, out var problem))
+        {
+            return problem!;
+        }
+
+        var letters = await store.ListDeadLettersAsync((int)limit, ct);
+        return TypedResults.Ok(letters.Select(DeadLetterDto.From).ToList());
+    }
+
+    private static bool TryGetSingle(IQueryCollection query, string name, out string? value, out ProblemHttpResult? problem)
+    {
+        value = null;
+        problem = null;
+        if (!query.TryGetValue(name, out StringValues values))
+        {
+            return true;
+        }
+
+        if (values.Count != 1)
+        {
+            problem = BadParameter(name, $"'{name}' must be given once.");
+            return false;
+        }
+
+        value = values[0];
+        if (string.IsNullOrEmpty(value))
+        {
+            value = null;
+        }
+
+        return true;
+    }
+
+    private static bool TryGetLong(IQueryCollection query, string name, long defaultValue, long min, long max, out long value, out ProblemHttpResult? problem)
+    {
+        value = defaultValue;
+        if (!TryGetSingle(query, name, out var text, out problem))
+        {
+            return false;
+        }
+
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        {
+            problem = BadParameter(name, $"'{name}' must be an integer from {min} to {max}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryGetTime(IQueryCollection query, string name, out DateTimeOffset? value, out ProblemHttpResult? problem)
+    {
+        value = null;
+        if (!TryGetSingle(query, name, out var text, out problem))
+        {
+            return false;
+        }
+
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            problem = BadParameter(name, $"'{name}' must be an ISO-8601 timestamp, e.g. 2025-01-31T12:00:00Z.");
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
+    private static ProblemHttpResult BadParameter(string name, string detail) =>
+        TypedResults.Problem(title: $"Invalid parameter '{name}'", detail: detail, statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["parameter"] = name });
+
+    private static ProblemHttpResult BadId(string id) =>
+        BadParameter("id", $"'{Truncate(id)}' is not a valid charger id: expected [A-Za-z0-9._-]{{1,{ChargerId.MaxLength}}}.");
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem(title: "Unknown charger", detail: $"No charger '{id}' has been seen.", statusCode: StatusCodes.Status404NotFound);
+
+    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";
+}

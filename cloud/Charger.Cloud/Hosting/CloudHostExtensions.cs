@@ -1,0 +1,84 @@
+using Charger.Cloud.Api;
+using Charger.Cloud.Core;
+using Charger.Cloud.Store.Sqlite;
+using Charger.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Charger.Cloud.Hosting;
+
+/// <summary>The building blocks of the charger-cloud host, called from Program.cs.</summary>
+public static class CloudHostExtensions
+{
+    /// <summary>systemd integration, host options, the HTTP URL, JSON and problem details.</summary>
+    public static WebApplicationBuilder AddCloudHosting(this WebApplicationBuilder builder)
+    {
+        builder.Host.UseSystemd();
+        builder.Services.AddOptions<CloudHttpOptions>()
+            .BindConfiguration(CloudHttpOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var url = builder.Configuration[$"{CloudHttpOptions.SectionName}:{nameof(CloudHttpOptions.Url)}"];
+        builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(url) ? CloudHttpOptions.DefaultUrl : url);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, CloudApiJsonContext.Default);
+            o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+        });
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>The SQLite event and credential stores under the data directory.</summary>
+    public static WebApplicationBuilder AddCloudStore(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCloudStorage();
+        return builder;
+    }
+
+    /// <summary>The ingest pipeline every ingress adapter feeds.</summary>
+    public static WebApplicationBuilder AddCloudIngest(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddIngestPipeline();
+        return builder;
+    }
+
+    /// <summary>
+    /// The ingress adapters. They need <see cref="IIngestPipeline"/> and <see cref="IChargerCredentialStore"/>, which
+    /// <see cref="AddCloudIngest"/> and <see cref="AddCloudStore"/> register.
+    /// </summary>
+    public static WebApplicationBuilder AddCloudIngress(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CloudIngressOptions>()
+            .BindConfiguration(CloudIngressOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (!builder.Configuration.GetValue($"{CloudIngressOptions.SectionName}:{nameof(CloudIngressOptions.EnableMqtt)}", true))
+        {
+            return builder;
+        }
+
+        // ==== MQTT INGRESS PLUG-IN POINT (project Charger.Cloud.Mqtt, already referenced by this host) ====
+        // Uncomment once Charger.Cloud.Mqtt provides these hosted-service registrations:
+        // builder.Services.AddEmbeddedBroker(builder.Configuration);
+        // builder.Services.AddMqttIngress(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Options of the data directory and the stores; shared by the server and the CLI verbs.</summary>
+    internal static IServiceCollection AddCloudStorage(this IServiceCollection services)
+    {
+        services.AddOptions<CloudOptions>()
+            .BindConfiguration(CloudOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSqliteCloudStore()
+            .PostConfigure<IOptions<CloudOptions>>((sqlite, cloud) =>
+            {
+                if (!string.IsNullOrWhiteSpace(sqlite.Path))
+                {
+                    sqlite.Path = Path.GetFullPath(Path.Combine(cloud.Value.DataDirectory, sqlite.Path));
+                }
+            });
+        return services;
+    }
+}

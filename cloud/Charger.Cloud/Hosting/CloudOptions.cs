@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Charger.Cloud.Hosting;
+
+/// <summary>Settings of the cloud host (section <c>Cloud</c>).</summary>
+public sealed class CloudOptions
+{
+    public const string SectionName = "Cloud";
+
+    /// <summary>Where the cloud keeps its files; relative paths are against the working directory.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = "./data";
+}
+
+/// <summary>Settings of the HTTP API (section <c>Cloud:Http</c>).</summary>
+public sealed class CloudHttpOptions
+{
+    public const string SectionName = "Cloud:Http";
+
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>The URL Kestrel listens on (one; loopback by default).</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^https?://[^\\s;]+$", ErrorMessage = "Cloud:Http:Url must be one http:// or https:// URL.")]
+    public string Url { get; set; } = DefaultUrl;
+}
+
+/// <summary>Which ingress adapters run (section <c>Cloud:Ingress</c>).</summary>
+public sealed class CloudIngressOptions
+{
+    public const string SectionName = "Cloud:Ingress";
+
+    /// <summary>Run the embedded MQTT broker and the MQTT ingress client. False runs the API alone (tests, read-only replicas).</summary>
+    public bool EnableMqtt { get; set; } = true;
+}

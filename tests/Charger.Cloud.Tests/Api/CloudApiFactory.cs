@@ -1,0 +1,77 @@
+using Charger.Cloud.Core;
+using Charger.Cloud.Tests.Support;
+using Charger.Protocol;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Charger.Cloud.Tests.Api;
+
+/// <summary>The real host on a real SQLite file in a temp data directory, MQTT ingress off, a fake clock.</summary>
+public class CloudApiFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory _dir = new();
+
+    public FakeTimeProvider Clock { get; } = new(Events.T0.AddDays(1));
+
+    public string DataDirectory => _dir.Path;
+
+    /// <summary>Extra settings for a test (e.g. an invalid one).</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
+    public IIngestPipeline Pipeline => Services.GetRequiredService<IIngestPipeline>();
+
+    public Task<IngestOutcome> SendAsync(Envelope e) =>
+        Pipeline.HandleEventAsync(Topics.Events(e.ChargerId), e.ToUtf8Json(), CancellationToken.None);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Cloud:DataDirectory", _dir.Path);
+        builder.UseSetting("Cloud:Ingress:EnableMqtt", "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _dir.Dispose();
+        }
+    }
+}
+
+/// <summary>One host with a small seeded fleet, shared by the read-only API tests.</summary>
+public sealed class SeededCloudFactory : CloudApiFactory, IAsyncLifetime
+{
+    public Guid HighTempId { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        // CP-1: booted, operational, one active fault, 5 events.
+        await SendAsync(Events.Boot("CP-1", 1));
+        await SendAsync(Events.State("CP-1", 2, DiagnosticState.Booting, DiagnosticState.Operational));
+        var raised = Events.FaultRaised("CP-1", 3, FaultCatalogue.HighTemperature, Severity.Major, 82.5, "degC");
+        HighTempId = raised.Id;
+        await SendAsync(raised);
+        await SendAsync(Events.Counters("CP-1", 4));
+        await SendAsync(Events.Counters("CP-1", 5));
+        await Pipeline.HandleStatusAsync("CP-1", online: true, Clock.GetUtcNow(), CancellationToken.None);
+
+        // CP-2: seq 1, then 4 (gap 2..3), with a critical fault.
+        await SendAsync(Events.FaultRaised("CP-2", 1, FaultCatalogue.EmergencyStop, Severity.Critical));
+        await SendAsync(Events.Counters("CP-2", 4));
+
+        // Two dead letters.
+        await Pipeline.HandleEventAsync("ev/v1/CP-3/events", "{oops"u8.ToArray(), CancellationToken.None);
+        await Pipeline.HandleEventAsync("not/a/topic", "{}"u8.ToArray(), CancellationToken.None);
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}

@@ -1,0 +1,328 @@
+using System.Text;
+using Charger.Cloud.Core;
+using Charger.Cloud.Tests.Support;
+using Charger.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Charger.Cloud.Tests.Ingest;
+
+/// <summary>The ingest pipeline against a real SQLite store and a fake clock.</summary>
+public sealed class IngestPipelineTests : IDisposable
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private readonly FakeTimeProvider _clock = new(Events.T0.AddDays(1));
+    private readonly SqliteStoreFixture _db;
+    private readonly IngestPipeline _pipeline;
+
+    public IngestPipelineTests()
+    {
+        _db = new SqliteStoreFixture(_clock);
+        _pipeline = NewPipeline(new IngestOptions { DeadLetterPayloadChars = 100 });
+    }
+
+    private IEventStore Store => _db.Events;
+
+    public void Dispose() => _db.Dispose();
+
+    private IngestPipeline NewPipeline(IngestOptions options) =>
+        new(_db.Events, Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance);
+
+    private Task<IngestOutcome> SendAsync(Envelope e) => _pipeline.HandleEventAsync(Topics.Events(e.ChargerId), e.ToUtf8Json(), Ct);
+
+    private Task<IngestOutcome> SendAsync(string topic, string json) => _pipeline.HandleEventAsync(topic, Encoding.UTF8.GetBytes(json), Ct);
+
+    private async Task<long[]> OpenGaps(string chargerId) =>
+        (await Store.ListGapsAsync(chargerId, openOnly: true, Ct)).SelectMany(g => new[] { g.FromSeq, g.ToSeq }).ToArray();
+
+    [Fact]
+    public async Task Valid_event_is_stored_applied_and_acknowledged()
+    {
+        var outcome = await SendAsync(Events.Boot("CP-1", 1));
+
+        Assert.Equal(new IngestOutcome("CP-1", 1, Stored: true, RejectReason.None), outcome);
+        var c = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((1L, "1.2.3", "fw-7.1", "EVC-22", (DateTimeOffset?)_clock.GetUtcNow()), (c!.AppliedSeq, c.AgentVersion, c.FirmwareVersion, c.Model, c.LastSeen));
+        Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+    }
+
+    public static TheoryData<string, string, RejectReason> InvalidMessages()
+    {
+        var valid = Encoding.UTF8.GetString(Events.Boot("CP-1", 1).ToUtf8Json());
+        string With(string from, string to) => valid.Replace(from, to, StringComparison.Ordinal);
+        return new TheoryData<string, string, RejectReason>
+        {
+            { "ev/v1/CP-1/events", "{\"v\":1,", RejectReason.MalformedJson },
+            { "ev/v1/CP-1/events", "[1,2,3]", RejectReason.MalformedJson },
+            { "ev/v1/CP-1/events", With("\"v\":1", "\"v\":2"), RejectReason.UnsupportedVersion },
+            { "ev/v1/CP-1/events", With("\"seq\":1", "\"seq\":0"), RejectReason.InvalidField },
+            { "ev/v1/CP-1/events", With("\"type\":", "\"kind\":"), RejectReason.MissingField },
+            { "ev/v1/CP-1/events", With("\"type\":\"boot\"", "\"type\":\"reboot\""), RejectReason.UnknownType },
+            { "ev/v1/CP-1/events", With("\"agentVersion\"", "\"agentVersionX\""), RejectReason.InvalidData },
+            { "ev/v1/CP-1/events", With("\"firmwareVersion\":\"fw-7.1\"", "\"firmwareVersion\":7"), RejectReason.InvalidData },
+            { "ev/v1/CP-2/events", valid, RejectReason.ChargerIdMismatch },
+            { "ev/v1/CP-1/telemetry", valid, RejectReason.BadTopic },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidMessages))]
+    public async Task Invalid_message_goes_to_dead_letters_with_its_reason_and_the_pipeline_keeps_serving(string topic, string json, RejectReason reason)
+    {
+        var outcome = await SendAsync(topic, json);
+
+        Assert.Equal(reason, outcome.Rejected);
+        Assert.False(outcome.Stored);
+        Assert.False(string.IsNullOrEmpty(outcome.Detail));
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal((topic, reason.ToString(), Encoding.UTF8.GetByteCount(json), _clock.GetUtcNow()), (letter.Topic, letter.Reason, letter.PayloadBytes, letter.ReceivedAt));
+        Assert.Equal(outcome.Detail, letter.Detail);
+        Assert.Equal(json.Length <= 100 ? json : json[..100], letter.Payload);
+        Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct));
+
+        Assert.Equal(new IngestOutcome("CP-1", 1, true, RejectReason.None), await SendAsync(Events.Boot("CP-1", 1)));
+    }
+
+    [Fact]
+    public async Task Oversized_message_is_dead_lettered_as_too_large_with_a_truncated_payload()
+    {
+        var pipeline = NewPipeline(new IngestOptions { MaxPayloadBytes = 1024, DeadLetterPayloadChars = 50 });
+        var huge = new string('x', 5000);
+
+        var outcome = await pipeline.HandleEventAsync("ev/v1/CP-1/events", Encoding.UTF8.GetBytes(huge), Ct);
+
+        Assert.Equal((RejectReason.TooLarge, "CP-1", (long?)0), (outcome.Rejected, outcome.ChargerId, outcome.AckUpTo));
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal(("TooLarge", 50, 5000), (letter.Reason, letter.Payload.Length, letter.PayloadBytes));
+    }
+
+    [Fact]
+    public async Task Reject_on_a_topic_without_a_charger_has_no_charger_and_no_ack()
+    {
+        var outcome = await SendAsync("junk/topic", "{}");
+
+        Assert.Equal((null, null, RejectReason.BadTopic), (outcome.ChargerId, outcome.AckUpTo, outcome.Rejected));
+        Assert.Null(Assert.Single(await Store.ListDeadLettersAsync(10, Ct)).ChargerId);
+    }
+
+    [Fact]
+    public async Task Reject_on_a_known_chargers_topic_returns_its_current_ack()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+        await SendAsync(Events.Counters("CP-1", 2));
+
+        var outcome = await SendAsync("ev/v1/CP-1/events", "not json");
+
+        Assert.Equal(("CP-1", (long?)2, RejectReason.MalformedJson), (outcome.ChargerId, outcome.AckUpTo, outcome.Rejected));
+    }
+
+    [Fact]
+    public async Task Binary_garbage_is_dead_lettered_as_text_without_throwing()
+    {
+        byte[] garbage = [0xFF, 0x00, 0xFE, 0x7B];
+
+        var outcome = await _pipeline.HandleEventAsync("ev/v1/CP-1/events", garbage, Ct);
+
+        Assert.Equal(RejectReason.MalformedJson, outcome.Rejected);
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.DoesNotContain('\0', letter.Payload);
+        Assert.Equal(4, letter.PayloadBytes);
+    }
+
+    [Fact]
+    public async Task Resent_event_is_a_duplicate_that_changes_nothing_and_returns_the_current_ack()
+    {
+        var boot = Events.Boot("CP-1", 1);
+        await SendAsync(boot);
+        await SendAsync(Events.State("CP-1", 2, DiagnosticState.Booting, DiagnosticState.Operational));
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        var outcome = await SendAsync(boot);
+
+        Assert.Equal(new IngestOutcome("CP-1", 2, Stored: false, RejectReason.None), outcome);
+        Assert.Equal(2, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Count);
+        var c = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((DiagnosticState.Operational, (DateTimeOffset?)_clock.GetUtcNow()), (c!.State, c.LastSeen));
+        Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+    }
+
+    [Fact]
+    public async Task Another_event_with_a_stored_seq_is_a_conflict_in_dead_letters()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+
+        var outcome = await SendAsync(Events.Counters("CP-1", 1));
+
+        Assert.Equal(("CP-1", (long?)1, false, RejectReason.InvalidField), (outcome.ChargerId, outcome.AckUpTo, outcome.Stored, outcome.Rejected));
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal((DeadLetterReasons.Conflict, "CP-1"), (letter.Reason, letter.ChargerId));
+        Assert.Contains("seq 1", letter.Detail, StringComparison.Ordinal);
+        Assert.Equal(EventTypes.Boot, Assert.Single(await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Type);
+    }
+
+    [Fact]
+    public async Task Stored_event_id_under_another_seq_is_a_conflict_in_dead_letters()
+    {
+        var boot = Events.Boot("CP-1", 1);
+        await SendAsync(boot);
+
+        var outcome = await SendAsync(Events.Counters("CP-1", 2, id: boot.Id));
+
+        Assert.Equal((1L, false, RejectReason.InvalidField), (outcome.AckUpTo, outcome.Stored, outcome.Rejected));
+        Assert.Equal(DeadLetterReasons.Conflict, Assert.Single(await Store.ListDeadLettersAsync(10, Ct)).Reason);
+        Assert.Equal(new SequenceState(1, 1), await Store.GetSequenceStateAsync("CP-1", Ct));
+    }
+
+    [Fact]
+    public async Task Events_arriving_out_of_order_wait_and_are_applied_in_seq_order_once_the_gap_fills()
+    {
+        Assert.Equal(1, (await SendAsync(Events.Boot("CP-1", 1))).AckUpTo);
+
+        var four = await SendAsync(Events.State("CP-1", 4, DiagnosticState.Operational, DiagnosticState.Degraded));
+        Assert.Equal((true, (long?)1), (four.Stored, four.AckUpTo));
+        Assert.Equal(new[] { 2L, 3 }, await OpenGaps("CP-1"));
+
+        var three = await SendAsync(Events.State("CP-1", 3, DiagnosticState.SelfTest, DiagnosticState.Operational));
+        Assert.Equal((true, (long?)1), (three.Stored, three.AckUpTo));
+        var waiting = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((DiagnosticState.Booting, 1L, 4L), (waiting!.State, waiting.AppliedSeq, waiting.MaxStoredSeq));
+
+        var two = await SendAsync(Events.State("CP-1", 2, DiagnosticState.Booting, DiagnosticState.SelfTest));
+        Assert.Equal((true, (long?)4), (two.Stored, two.AckUpTo));
+
+        var c = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((DiagnosticState.Degraded, 4L, (DateTimeOffset?)Events.TsOf(4)), (c!.State, c.AppliedSeq, c.LastEventAt));
+        Assert.Empty(await OpenGaps("CP-1"));
+        var gap = Assert.Single(await Store.ListGapsAsync("CP-1", openOnly: false, Ct));
+        Assert.Equal((2L, 3L, (DateTimeOffset?)_clock.GetUtcNow()), (gap.FromSeq, gap.ToSeq, gap.ClosedAt));
+    }
+
+    [Fact]
+    public async Task Fault_cleared_before_its_raise_arrives_leaves_no_active_fault_after_the_gap_fills()
+    {
+        await SendAsync(Events.FaultCleared("CP-1", 2, FaultCatalogue.EmergencyStop));
+        Assert.Empty(await Store.ListActiveFaultsAsync("CP-1", Ct));
+
+        var outcome = await SendAsync(Events.FaultRaised("CP-1", 1, FaultCatalogue.EmergencyStop, Severity.Critical));
+
+        Assert.Equal(2, outcome.AckUpTo);
+        Assert.Empty(await Store.ListActiveFaultsAsync("CP-1", Ct));
+    }
+
+    [Fact]
+    public async Task First_event_ahead_of_seq_1_is_stored_acknowledged_as_0_and_records_the_gap_from_1()
+    {
+        var outcome = await SendAsync(Events.Counters("CP-1", 3));
+
+        Assert.Equal(("CP-1", (long?)0, true), (outcome.ChargerId, outcome.AckUpTo, outcome.Stored));
+        Assert.Equal(new[] { 1L, 2 }, await OpenGaps("CP-1"));
+        var c = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((0L, 3L, (DateTimeOffset?)_clock.GetUtcNow()), (c!.AppliedSeq, c.MaxStoredSeq, c.LastSeen));
+    }
+
+    [Fact]
+    public async Task Two_separate_gaps_are_recorded_and_close_independently()
+    {
+        await SendAsync(Events.Counters("CP-1", 1));
+        await SendAsync(Events.Counters("CP-1", 3));
+        await SendAsync(Events.Counters("CP-1", 6));
+        Assert.Equal(new[] { 2L, 2, 4, 5 }, await OpenGaps("CP-1"));
+
+        Assert.Equal(3, (await SendAsync(Events.Counters("CP-1", 2))).AckUpTo);
+        Assert.Equal(new[] { 4L, 5 }, await OpenGaps("CP-1"));
+
+        Assert.Equal(3, (await SendAsync(Events.Counters("CP-1", 5))).AckUpTo);
+        Assert.Equal(6, (await SendAsync(Events.Counters("CP-1", 4))).AckUpTo);
+        Assert.Empty(await OpenGaps("CP-1"));
+    }
+
+    [Fact]
+    public async Task Fault_raised_becomes_active_and_fault_cleared_removes_it()
+    {
+        var raised = Events.FaultRaised("CP-1", 1, FaultCatalogue.GroundFailure, Severity.Critical, 31.5, "mA");
+        await SendAsync(raised);
+
+        var fault = Assert.Single(await Store.ListActiveFaultsAsync(null, Ct));
+        Assert.Equal(("CP-1", FaultCatalogue.GroundFailure, Severity.Critical, 31.5, "mA", raised.Id, raised.Ts),
+            (fault.ChargerId, fault.Code, fault.Severity, fault.Value, fault.Unit, fault.RaisedEventId, fault.RaisedAt));
+
+        await SendAsync(Events.FaultCleared("CP-1", 2, FaultCatalogue.GroundFailure));
+
+        Assert.Empty(await Store.ListActiveFaultsAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task Events_stored_but_not_applied_before_a_crash_are_applied_by_the_next_message()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+        var two = Events.State("CP-1", 2, DiagnosticState.Booting, DiagnosticState.Operational);
+        await Store.AppendAsync(two.Stored(), Ct); // stored, then the process died before applying it
+
+        var resent = await SendAsync(two);
+
+        Assert.Equal((false, (long?)2), (resent.Stored, resent.AckUpTo));
+        Assert.Equal(DiagnosticState.Operational, (await Store.GetChargerAsync("CP-1", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_for_one_charger_in_any_order_apply_every_event_once_in_seq_order()
+    {
+        const int count = 40;
+        var envelopes = Enumerable.Range(1, count)
+            .Select(seq => seq == count
+                ? Events.State("CP-1", seq, DiagnosticState.Operational, DiagnosticState.Maintenance)
+                : Events.State("CP-1", seq, DiagnosticState.Maintenance, DiagnosticState.Operational))
+            .ToList();
+        var shuffled = envelopes.Concat(envelopes.Take(10)).OrderBy(_ => Random.Shared.Next()).ToList();
+        var other = Enumerable.Range(1, count).Select(seq => Events.Counters("CP-2", seq)).Reverse().ToList();
+
+        var outcomes = await Task.WhenAll(shuffled.Concat(other).Select(e => Task.Run(() => SendAsync(e))));
+
+        Assert.All(outcomes, o => Assert.Equal(RejectReason.None, o.Rejected));
+        Assert.Equal(2 * count, outcomes.Count(o => o.Stored));
+        foreach (var id in new[] { "CP-1", "CP-2" })
+        {
+            Assert.Equal(new SequenceState(count, count), await Store.GetSequenceStateAsync(id, Ct));
+            Assert.Empty(await OpenGaps(id));
+        }
+
+        Assert.Equal(DiagnosticState.Maintenance, (await Store.GetChargerAsync("CP-1", Ct))!.State);
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), (await Store.QueryEventsAsync(new EventQuery("CP-1") { Limit = 1000 }, Ct)).Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Many_waiting_events_are_applied_in_batches_when_the_gap_fills()
+    {
+        var pipeline = NewPipeline(new IngestOptions { ApplyBatchSize = 7 });
+        for (var seq = 50; seq >= 2; seq--)
+        {
+            Assert.Equal(0, (await pipeline.HandleEventAsync(Topics.Events("CP-1"), Events.Counters("CP-1", seq).ToUtf8Json(), Ct)).AckUpTo);
+        }
+
+        var outcome = await pipeline.HandleEventAsync(Topics.Events("CP-1"), Events.Boot("CP-1", 1).ToUtf8Json(), Ct);
+
+        Assert.Equal(50, outcome.AckUpTo);
+        Assert.Empty(await OpenGaps("CP-1"));
+    }
+
+    [Fact]
+    public async Task Status_sets_online_and_offline_with_last_seen()
+    {
+        var at = Events.T0.AddHours(3);
+        await _pipeline.HandleStatusAsync("CP-1", online: true, at, Ct);
+        var c = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((true, (DateTimeOffset?)at), (c!.Online, c.LastSeen));
+
+        await _pipeline.HandleStatusAsync("CP-1", online: false, at.AddMinutes(1), Ct);
+        Assert.False((await Store.GetChargerAsync("CP-1", Ct))!.Online);
+    }
+
+    [Fact]
+    public async Task Status_for_a_malformed_charger_id_is_ignored_without_throwing()
+    {
+        await _pipeline.HandleStatusAsync("bad/id", online: true, Events.T0, Ct);
+
+        Assert.Empty(await Store.ListChargersAsync(Ct));
+    }
+}

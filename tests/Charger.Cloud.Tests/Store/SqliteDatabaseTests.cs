@@ -1,0 +1,107 @@
+using Charger.Cloud.Core;
+using Charger.Cloud.Store.Sqlite;
+using Charger.Cloud.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Charger.Cloud.Tests.Store;
+
+public sealed class SqliteDatabaseTests : IDisposable
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Database_is_created_in_WAL_mode_with_synchronous_full_and_a_busy_timeout()
+    {
+        using var db = new SqliteDatabase(_dir.File("sub/dir/cloud.db"), busyTimeoutMs: 1234);
+
+        var (mode, synchronous, busy) = await db.WriteAsync(async (c, tx) =>
+            (await Pragma(c, tx, "journal_mode"), await Pragma(c, tx, "synchronous"), await Pragma(c, tx, "busy_timeout")), Ct);
+
+        Assert.True(File.Exists(_dir.File("sub/dir/cloud.db")));
+        Assert.Equal("wal", mode);
+        Assert.Equal("2", synchronous); // FULL
+        Assert.Equal("1234", busy);
+    }
+
+    [Fact]
+    public async Task Schema_version_is_recorded_and_reopening_migrates_nothing()
+    {
+        var path = _dir.File("cloud.db");
+        using (var db = new SqliteDatabase(path))
+        {
+            await db.InitializeAsync(Ct);
+            Assert.Equal(1, await db.GetSchemaVersionAsync(Ct));
+        }
+
+        using var again = new SqliteDatabase(path);
+        Assert.Equal(1, await again.GetSchemaVersionAsync(Ct));
+        var rows = await again.WriteAsync(async (c, tx) => await Pragma(c, tx, "user_version") + "/" + await Scalar(c, tx, "SELECT COUNT(*) FROM schema_version"), Ct);
+        Assert.Equal("0/1", rows);
+    }
+
+    [Fact]
+    public async Task Database_with_a_newer_schema_is_refused_with_a_clear_message()
+    {
+        var path = _dir.File("cloud.db");
+        using (var db = new SqliteDatabase(path))
+        {
+            await db.WriteAsync((c, tx) => Scalar(c, tx, "INSERT INTO schema_version (version, applied_at) VALUES (99, 0)"), Ct);
+        }
+
+        using var newer = new SqliteDatabase(path);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => newer.InitializeAsync(Ct));
+        Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stored_events_survive_closing_and_reopening_the_file()
+    {
+        var path = _dir.File("cloud.db");
+        var e = Events.Boot("CP-1", 1);
+        using (var db = new SqliteDatabase(path))
+        {
+            await new SqliteEventStore(db).AppendAsync(e.Stored(), Ct);
+        }
+
+        using var reopened = new SqliteDatabase(path);
+        var read = await new SqliteEventStore(reopened).QueryEventsAsync(new EventQuery("CP-1"), Ct);
+        Assert.Equal(e.Id, Assert.Single(read).Id);
+    }
+
+    [Fact]
+    public async Task Reads_run_while_a_write_transaction_is_open()
+    {
+        using var db = new SqliteDatabase(_dir.File("cloud.db"));
+        var store = new SqliteEventStore(db);
+        await store.AppendAsync(Events.Boot("CP-1", 1).Stored(), Ct);
+        var inWrite = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+
+        var writer = db.WriteAsync(async (c, tx) =>
+        {
+            await Scalar(c, tx, "UPDATE events SET type = type");
+            inWrite.SetResult();
+            await release.Task;
+            return 0;
+        }, Ct);
+        await inWrite.Task;
+
+        var read = await store.QueryEventsAsync(new EventQuery("CP-1"), Ct);
+        release.SetResult();
+        await writer;
+        Assert.Single(read);
+    }
+
+    private static Task<string> Pragma(SqliteConnection c, SqliteTransaction tx, string name) => Scalar(c, tx, $"PRAGMA {name}");
+
+    private static async Task<string> Scalar(SqliteConnection c, SqliteTransaction tx, string sql)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return Convert.ToString(await cmd.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    }
+}
