@@ -1,0 +1,134 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Charger.Cloud.Mqtt;
+
+/// <summary>
+/// Settings of the MQTT ingress (the receiver's MQTT client), bound from the configuration section <c>Ingress</c>
+/// (see <see cref="SectionName"/>). With <see cref="Host"/> unset it connects to the embedded broker with the internal
+/// receiver identity and ignores <see cref="Username"/>/<see cref="Password"/>.
+/// </summary>
+public sealed class MqttIngressOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Ingress";
+
+    /// <summary><c>Ingress:Host</c>. Host name or IP of an external broker (mosquitto, EMQX...). Null (default) = the embedded broker.</summary>
+    public string? Host { get; set; }
+
+    /// <summary><c>Ingress:Port</c>. Port of the external broker; null = 8883 with TLS, 1883 without. Ignored for the embedded
+    /// broker (its bound port is used).</summary>
+    [Range(1, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary><c>Ingress:Username</c> for the external broker.</summary>
+    public string? Username { get; set; }
+
+    /// <summary><c>Ingress:Password</c> for the external broker (pass it as an environment variable or secret, not in a file).</summary>
+    public string? Password { get; set; }
+
+    /// <summary><c>Ingress:ClientId</c>. Must be stable (the persistent session is keyed by it) and unique per receiver
+    /// instance. Null = <c>$receiver</c> for the embedded broker, <c>charger-cloud-receiver-{machine name}</c> otherwise.</summary>
+    [StringLength(128, MinimumLength = 1)]
+    public string? ClientId { get; set; }
+
+    /// <summary><c>Ingress:SharedSubscriptionGroup</c>. Null (default) = plain subscriptions. Set (e.g. <c>receivers</c>) to
+    /// subscribe <c>$share/{group}/ev/v1/+/events</c> so several receivers split the load on an external broker. The
+    /// embedded broker does not support shared subscriptions.</summary>
+    [RegularExpression("^[^/+#]{1,64}$")]
+    public string? SharedSubscriptionGroup { get; set; }
+
+    /// <summary><c>Ingress:SessionExpirySeconds</c>. How long the broker keeps the receiver's session (and queues QoS 1 events)
+    /// while it is disconnected. Default 86400 (one day); 1..4294967295.</summary>
+    [Range(1L, uint.MaxValue)]
+    public long SessionExpirySeconds { get; set; } = 86_400;
+
+    /// <summary><c>Ingress:KeepAliveSeconds</c>. MQTT keep-alive. Default 30; 5..3600.</summary>
+    [Range(5, 3600)]
+    public int KeepAliveSeconds { get; set; } = 30;
+
+    /// <summary><c>Ingress:ConnectTimeoutSeconds</c>. Timeout of one connection attempt. Default 10; 1..300.</summary>
+    [Range(1, 300)]
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary><c>Ingress:ReconnectMinDelay</c>. First back-off after a lost connection or a failed message. Default 00:00:01.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>Ingress:ReconnectMaxDelay</c>. Back-off ceiling; each delay is jittered to 50-100 %. Default 00:00:30.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>Ingress:UseTls</c>. TLS to the external broker. Default false.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary><c>Ingress:TlsCaFile</c>. PEM file of the CA(s) that sign the broker's certificate; null = the system trust store.</summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary><c>Ingress:TlsClientCertificatePath</c>. PKCS#12 (.pfx) client certificate, for brokers that require one.</summary>
+    public string? TlsClientCertificatePath { get; set; }
+
+    /// <summary><c>Ingress:TlsClientCertificatePassword</c>. Password of the client .pfx.</summary>
+    public string? TlsClientCertificatePassword { get; set; }
+
+    /// <summary><c>Ingress:TlsTargetHost</c>. Name expected in the broker's certificate; null = <see cref="Host"/>.</summary>
+    public string? TlsTargetHost { get; set; }
+
+    /// <summary><c>Ingress:TlsCheckRevocation</c>. Check the broker certificate's revocation online. Default false (private CAs
+    /// rarely publish revocation lists reachable from the receiver).</summary>
+    public bool TlsCheckRevocation { get; set; }
+
+    /// <summary>True when the ingress targets the embedded broker.</summary>
+    internal bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Host);
+}
+
+/// <summary>Cross-field checks of <see cref="MqttIngressOptions"/>, including against the embedded broker's settings.</summary>
+internal sealed class MqttIngressOptionsValidator(IOptions<EmbeddedBrokerOptions>? brokerOptions, bool embeddedBrokerRegistered)
+    : IValidateOptions<MqttIngressOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttIngressOptions options)
+    {
+        var failures = new List<string>();
+        if (options.ReconnectMaxDelay < options.ReconnectMinDelay)
+        {
+            failures.Add("Ingress:ReconnectMaxDelay must not be less than Ingress:ReconnectMinDelay.");
+        }
+
+        if (options.UsesEmbeddedBroker)
+        {
+            if (!embeddedBrokerRegistered || brokerOptions?.Value.Enabled != true)
+            {
+                failures.Add("Ingress:Host is required when the embedded broker is not enabled (Broker:Enabled=false).");
+            }
+
+            if (options.SharedSubscriptionGroup is not null)
+            {
+                failures.Add("Ingress:SharedSubscriptionGroup needs an external broker (Ingress:Host): the embedded broker does not support $share.");
+            }
+
+            if (options.ClientId is not null && !TopicRules.IsReceiverClientId(options.ClientId))
+            {
+                failures.Add($"Ingress:ClientId must start with '{TopicRules.ReceiverClientIdPrefix}' when the ingress connects to the embedded broker.");
+            }
+
+            if (options.UseTls)
+            {
+                failures.Add("Ingress:UseTls applies to an external broker (Ingress:Host); the in-process ingress uses the embedded broker's loopback listener.");
+            }
+        }
+        else
+        {
+            if (options.TlsCaFile is not null && !File.Exists(options.TlsCaFile))
+            {
+                failures.Add($"Ingress:TlsCaFile '{options.TlsCaFile}' does not exist.");
+            }
+
+            if (options.TlsClientCertificatePath is not null && !File.Exists(options.TlsClientCertificatePath))
+            {
+                failures.Add($"Ingress:TlsClientCertificatePath '{options.TlsClientCertificatePath}' does not exist.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
