@@ -43,22 +43,20 @@ public static class CloudHostExtensions
     }
 
     /// <summary>
-    /// The ingress adapters. They need <see cref="IIngestPipeline"/> and <see cref="IChargerCredentialStore"/>, which
-    /// <see cref="AddCloudIngest"/> and <see cref="AddCloudStore"/> register.
+    /// The MQTT ingress: the embedded broker (section <c>Broker</c>) and the receiver client (section <c>Ingress</c>),
+    /// both hosted services of Charger.Cloud.Mqtt. They need <see cref="IChargerCredentialStore"/> and
+    /// <see cref="IIngestPipeline"/>, registered by <see cref="AddCloudStore"/> and <see cref="AddCloudIngest"/> (call those first:
+    /// the database is then opened before the broker accepts connections). Off when <c>Cloud:EnableMqtt</c> is false.
     /// </summary>
     public static WebApplicationBuilder AddCloudIngress(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<CloudIngressOptions>()
-            .BindConfiguration(CloudIngressOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        if (!builder.Configuration.GetValue($"{CloudIngressOptions.SectionName}:{nameof(CloudIngressOptions.EnableMqtt)}", true))
+        if (!builder.Configuration.GetValue($"{CloudOptions.SectionName}:{nameof(CloudOptions.EnableMqtt)}", true))
         {
             return builder;
         }
 
-        // ==== MQTT INGRESS PLUG-IN POINT (project Charger.Cloud.Mqtt, already referenced by this host) ====
-        // Uncomment once Charger.Cloud.Mqtt provides these hosted-service registrations:
+        // ==== MQTT INGRESS PLUG-IN POINT (project Charger.Cloud.Mqtt) ====
+        // Broker first: it starts first and stops last; the ingress waits for it. Enabled once Charger.Cloud.Mqtt is committed:
         // builder.Services.AddEmbeddedBroker(builder.Configuration);
         // builder.Services.AddMqttIngress(builder.Configuration);
         return builder;

@@ -10,6 +10,9 @@ public sealed class CloudOptions
     /// <summary>Where the cloud keeps its files; relative paths are against the working directory.</summary>
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Run the embedded MQTT broker and the MQTT ingress (Charger.Cloud.Mqtt). False runs the API alone (tests, read-only replicas).</summary>
+    public bool EnableMqtt { get; set; } = true;
 }
 
 /// <summary>Settings of the HTTP API (section <c>Cloud:Http</c>).</summary>
@@ -23,13 +26,4 @@ public sealed class CloudHttpOptions
     [Required(AllowEmptyStrings = false)]
     [RegularExpression("^https?://[^\\s;]+$", ErrorMessage = "Cloud:Http:Url must be one http:// or https:// URL.")]
     public string Url { get; set; } = DefaultUrl;
-}
-
-/// <summary>Which ingress adapters run (section <c>Cloud:Ingress</c>).</summary>
-public sealed class CloudIngressOptions
-{
-    public const string SectionName = "Cloud:Ingress";
-
-    /// <summary>Run the embedded MQTT broker and the MQTT ingress client. False runs the API alone (tests, read-only replicas).</summary>
-    public bool EnableMqtt { get; set; } = true;
 }

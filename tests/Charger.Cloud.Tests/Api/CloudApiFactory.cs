@@ -28,7 +28,7 @@ public class CloudApiFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Cloud:DataDirectory", _dir.Path);
-        builder.UseSetting("Cloud:Ingress:EnableMqtt", "false");
+        builder.UseSetting("Cloud:EnableMqtt", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
