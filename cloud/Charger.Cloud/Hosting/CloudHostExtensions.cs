@@ -1,5 +1,6 @@
 using Charger.Cloud.Api;
 using Charger.Cloud.Core;
+using Charger.Cloud.Mqtt;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Protocol;
 using Microsoft.Extensions.Options;
@@ -56,9 +57,9 @@ public static class CloudHostExtensions
         }
 
         // ==== MQTT INGRESS PLUG-IN POINT (project Charger.Cloud.Mqtt) ====
-        // Broker first: it starts first and stops last; the ingress waits for it. Enabled once Charger.Cloud.Mqtt is committed:
-        // builder.Services.AddEmbeddedBroker(builder.Configuration);
-        // builder.Services.AddMqttIngress(builder.Configuration);
+        // Broker first: it starts first and stops last; the ingress waits for it.
+        builder.Services.AddEmbeddedBroker(builder.Configuration);
+        builder.Services.AddMqttIngress(builder.Configuration);
         return builder;
     }
 
