@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Charger.EndToEnd.Tests;
+
+/// <summary>Paths of the repository and of the built executables under test.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static string CloudDll => Path.Combine(Root, "cloud/Charger.Cloud/bin", Configuration, "net10.0/charger-cloud.dll");
+
+    public static string AgentDll => Path.Combine(Root, "agent/Charger.Agent/bin", Configuration, "net10.0/charger-agent.dll");
+
+    public static string TempDir(string name)
+    {
+        var dir = Path.Combine(Root, ".test", "e2e", name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Agent.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Agent.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A child process with its output captured, killed when disposed.</summary>
+internal sealed class ChildProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public ChildProcess(string dll, IEnumerable<string> args, string workingDirectory)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: no chance to clean up, like a power cut for the process.</summary>
+    public void KillHard()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>SIGTERM and wait: a clean stop.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public void Dispose()
+    {
+        KillHard();
+        _process.Dispose();
+    }
+}
+
+/// <summary>A real charger-cloud process on free loopback ports with its own data directory.</summary>
+internal sealed class CloudProcess : IAsyncDisposable
+{
+    private ChildProcess? _process;
+
+    public CloudProcess(string dataDir, int? httpPort = null, int? mqttPort = null)
+    {
+        DataDir = dataDir;
+        HttpPort = httpPort ?? Repo.FreePort();
+        MqttPort = mqttPort ?? Repo.FreePort();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
+    }
+
+    /// <summary>A new process on another data directory with the same ports (a restart of the same server).</summary>
+    public CloudProcess WithDataDir(string dataDir) => new(dataDir, HttpPort, MqttPort);
+
+    public string DataDir { get; }
+    public int HttpPort { get; }
+    public int MqttPort { get; }
+    public HttpClient Http { get; }
+    public string Output => _process?.Output ?? string.Empty;
+
+    public async Task StartAsync()
+    {
+        _process = new ChildProcess(Repo.CloudDll,
+            [$"--Cloud:DataDirectory={DataDir}", $"--Cloud:Http:Url=http://127.0.0.1:{HttpPort}", $"--Broker:Port={MqttPort}"],
+            Path.GetDirectoryName(Repo.CloudDll)!);
+        await Eventually.TrueAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException("charger-cloud exited:\n" + _process.Output);
+            }
+
+            try
+            {
+                return (await Http.GetAsync("/healthz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), () => "charger-cloud did not become healthy:\n" + Output);
+    }
+
+    public void KillHard() => _process?.KillHard();
+
+    /// <summary>Runs <c>charger-cloud enrol</c> and returns the secret it prints.</summary>
+    public async Task<string> EnrolAsync(string chargerId)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Repo.CloudDll)! };
+        foreach (var a in new[] { Repo.CloudDll, "enrol", chargerId, "--data-dir", DataDir })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = await p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, $"enrol failed ({p.ExitCode}): {stderr}");
+        return stdout.Trim();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        var response = await Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>The JSON at <paramref name="path"/>, or null while it is 404 (not seen yet).</summary>
+    public async Task<JsonElement?> TryGetJsonAsync(string path)
+    {
+        var response = await Http.GetAsync(path);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Every stored event of a charger, following the pages (empty while the charger is unknown).</summary>
+    public async Task<List<JsonElement>> AllEventsAsync(string chargerId)
+    {
+        var all = new List<JsonElement>();
+        long after = 0;
+        while (true)
+        {
+            if (await TryGetJsonAsync($"/api/v1/chargers/{chargerId}/events?afterSeq={after}&limit=1000") is not { } page)
+            {
+                return all;
+            }
+
+            var items = page.GetProperty("items").EnumerateArray().ToList();
+            all.AddRange(items);
+            if (items.Count == 0 || page.GetProperty("nextAfterSeq").ValueKind == JsonValueKind.Null)
+            {
+                return all;
+            }
+
+            after = page.GetProperty("nextAfterSeq").GetInt64();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.StopAsync().ConfigureAwait(false);
+            _process.Dispose();
+        }
+
+        Http.Dispose();
+    }
+}
+
+/// <summary>Waits for a condition observed through a real interface (the HTTP API), with a deadline.</summary>
+internal static class Eventually
+{
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail(describe());
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
