@@ -3,6 +3,7 @@ using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
 using Charger.Agent.Mqtt;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Charger.Agent;
@@ -16,6 +17,8 @@ public static class AgentHostExtensions
         builder.Configuration.AddEnvironmentVariables("CHARGER_AGENT_");
         builder.Configuration.AddCommandLine(args);
         builder.Services.AddSystemd();
+        // AddSystemd registers the notifier only under systemd; the watchdog asks it whether it is enabled.
+        builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
 
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DiagnosticsOptions>().BindConfiguration(DiagnosticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
