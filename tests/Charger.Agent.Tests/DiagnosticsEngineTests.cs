@@ -347,3 +347,20 @@ public sealed class DiagnosticsEngineTests
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
+
+public sealed class StateMachineDocsTests
+{
+    [Fact]
+    public void The_committed_state_machine_graph_matches_the_code()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Agent.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var committed = File.ReadAllText(Path.Combine(dir!.FullName, "agent/Charger.Agent/docs/state-machine.md"));
+        Assert.True(committed == Charger.Agent.AgentCommands.StateMachineMarkdown(),
+            "agent/Charger.Agent/docs/state-machine.md is out of date: run `dotnet run --project agent/Charger.Agent -- export-graph $PWD/agent/Charger.Agent/docs`");
+    }
+}
