@@ -36,16 +36,16 @@ for proj in tests/*/*.csproj; do
   log=".test/$name.log"
   dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=normal" > "$log" 2>&1
   rc=$?
-  summary=$(grep -E '^(Passed|Failed)!' "$log" | tail -1)
-  if [ -z "$summary" ]; then
+  total=$(grep -E '^\s*Total tests: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+  if [ -z "$total" ]; then
     echo "   $name did not report a summary (exit $rc); last lines:"
     tail -20 "$log" | sed 's/^/   /'
     failed=$((failed + 1))
     continue
   fi
-  p=$(echo "$summary" | sed -E 's/.*Passed: *([0-9]+).*/\1/')
-  f=$(echo "$summary" | sed -E 's/.*Failed: *([0-9]+),.*/\1/')
-  echo "   $summary"
+  p=$(grep -E '^\s*Passed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+'); p=${p:-0}
+  f=$(grep -E '^\s*Failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+'); f=${f:-0}
+  echo "   $p passed, $f failed of $total"
   if [ "$f" != "0" ] || [ $rc -ne 0 ]; then
     grep -E '^\s+Failed |\[FAIL\]' "$log" | head -20 | sed 's/^/   /'
     [ "$f" = "0" ] && f=1
