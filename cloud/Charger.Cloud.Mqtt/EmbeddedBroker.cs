@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -27,18 +28,31 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     /// <summary>User name of the internal receiver identity. '$' is not allowed in charger ids, so no charger can use it.</summary>
     public const string ReceiverUserName = TopicRules.ReceiverUserName;
 
+    /// <summary>Meter of the broker: <c>charger.broker.connections</c> (clients connected now) and
+    /// <c>charger.broker.refusals</c> (refused connects, publishes and subscriptions, by <c>kind</c>).</summary>
+    public const string MeterName = "Charger.Cloud.Broker";
+
     private readonly EmbeddedBrokerOptions _options;
     private readonly IChargerCredentialStore _credentials;
     private readonly ILogger _logger;
     private readonly MqttNetLoggerBridge _mqttNetLogger;
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _receiverSecretBytes;
+    private readonly UpDownCounter<long>? _connections;
+    private readonly Counter<long>? _refusals;
     private MqttServer? _server;
     private X509Certificate2? _certificate;
 
     /// <summary>Creates the broker; nothing listens until <see cref="StartAsync"/>.</summary>
-    public EmbeddedBroker(IOptions<EmbeddedBrokerOptions> options, IChargerCredentialStore credentials, ILogger<EmbeddedBroker>? logger = null)
+    public EmbeddedBroker(IOptions<EmbeddedBrokerOptions> options, IChargerCredentialStore credentials, ILogger<EmbeddedBroker>? logger = null, IMeterFactory? meterFactory = null)
     {
+        if (meterFactory is not null)
+        {
+            var meter = meterFactory.Create(MeterName);
+            _connections = meter.CreateUpDownCounter<long>("charger.broker.connections", "{connection}", "MQTT clients connected to the embedded broker.");
+            _refusals = meter.CreateCounter<long>("charger.broker.refusals", "{refusal}", "Connects, publishes and subscriptions the broker refused, by kind.");
+        }
+
         _options = options.Value;
         _credentials = credentials;
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -211,6 +225,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         {
             e.ReasonString = reason;
             MqttLog.ConnectionRefused(_logger, e.ClientId, e.UserName, e.RemoteEndPoint, code, reason ?? string.Empty);
+            _refusals?.Add(1, new KeyValuePair<string, object?>("kind", "connect"));
         }
     }
 
@@ -284,6 +299,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             e.Response.ReasonString = refusal;
             MqttLog.PublishRefused(_logger, e.ClientId, topic, refusal);
+            _refusals?.Add(1, new KeyValuePair<string, object?>("kind", "publish"));
             return Task.CompletedTask;
         }
 
@@ -321,6 +337,7 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
             e.ReasonString = refusal;
             MqttLog.SubscriptionRefused(_logger, e.ClientId, filter, refusal);
+            _refusals?.Add(1, new KeyValuePair<string, object?>("kind", "subscribe"));
         }
 
         return Task.CompletedTask;
@@ -329,12 +346,14 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
     private Task OnClientConnectedAsync(ClientConnectedEventArgs e)
     {
         MqttLog.ClientConnected(_logger, e.ClientId, e.UserName, e.RemoteEndPoint);
+        _connections?.Add(1);
         return Task.CompletedTask;
     }
 
     private Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs e)
     {
         MqttLog.ClientDisconnected(_logger, e.ClientId, e.DisconnectType);
+        _connections?.Add(-1);
         return Task.CompletedTask;
     }
 }

@@ -27,7 +27,8 @@ public static class MqttServiceCollectionExtensions
         services.TryAddSingleton(sp => new EmbeddedBroker(
             sp.GetRequiredService<IOptions<EmbeddedBrokerOptions>>(),
             sp.GetRequiredService<IChargerCredentialStore>(),
-            sp.GetService<ILogger<EmbeddedBroker>>()));
+            sp.GetService<ILogger<EmbeddedBroker>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         return services;
     }

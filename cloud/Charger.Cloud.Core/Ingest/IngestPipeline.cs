@@ -22,9 +22,11 @@ public sealed class IngestPipeline : IIngestPipeline
     private readonly ILogger _logger;
     private readonly EnvelopeValidator _validator;
     private readonly StripedAsyncLock _locks;
+    private readonly IngestMetrics? _metrics;
 
-    public IngestPipeline(IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger)
+    public IngestPipeline(IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -102,12 +104,15 @@ public sealed class IngestPipeline : IIngestPipeline
                 case AppendOutcome.Conflict:
                     var detail = $"conflict: {append.ConflictDetail}";
                     IngestLog.EventConflict(_logger, chargerId, storedEvent.Seq, storedEvent.Id, detail);
+                    _metrics?.Conflict();
                     await _store.AddDeadLetterAsync(NewDeadLetter(topic, chargerId, DeadLetterReasons.Conflict, detail, payload, receivedAt), cancellationToken);
                     return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.InvalidField, detail);
                 case AppendOutcome.Duplicate:
                     IngestLog.DuplicateEvent(_logger, chargerId, storedEvent.Seq, applied);
+                    _metrics?.Duplicate();
                     return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.None);
                 default:
+                    _metrics?.Stored(storedEvent.Ts, _time.GetUtcNow());
                     if (storedEvent.Seq > applied)
                     {
                         IngestLog.EventPending(_logger, chargerId, storedEvent.Seq, applied);
@@ -184,6 +189,7 @@ public sealed class IngestPipeline : IIngestPipeline
         string topic, string? chargerId, RejectReason reason, string reasonCode, string detail, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         IngestLog.EventRejected(_logger, Truncate(topic, MaxTopicChars), reasonCode, Truncate(detail, MaxDetailChars));
+        _metrics?.Rejected();
         await _store.AddDeadLetterAsync(NewDeadLetter(topic, chargerId, reasonCode, detail, payload, receivedAt), cancellationToken);
         long? ack = chargerId is null ? null : (await _store.GetSequenceStateAsync(chargerId, cancellationToken)).AppliedSeq;
         return new IngestOutcome(chargerId, ack, Stored: false, reason, detail);

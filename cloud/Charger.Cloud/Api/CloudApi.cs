@@ -3,6 +3,7 @@ using Charger.Cloud.Core;
 using Charger.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
+using Microsoft.OpenApi;
 
 namespace Charger.Cloud.Api;
 
@@ -19,14 +20,43 @@ public static class CloudApi
         app.UseStatusCodePages();
 
         app.MapGet("/healthz", HealthAsync);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         var api = app.MapGroup("/api/v1");
         api.MapGet("/chargers", ListChargersAsync);
         api.MapGet("/chargers/{id}", GetChargerAsync);
-        api.MapGet("/chargers/{id}/events", ListEventsAsync);
-        api.MapGet("/faults", ListFaultsAsync);
-        api.MapGet("/dead-letters", ListDeadLettersAsync);
+        api.MapGet("/chargers/{id}/events", ListEventsAsync).WithQueryParameters(
+            ("type", JsonSchemaType.String, null, "Only events of this type (boot, state.changed, fault.raised, ...)."),
+            ("from", JsonSchemaType.String, "date-time", "Only events journaled at or after this time (ISO 8601)."),
+            ("to", JsonSchemaType.String, "date-time", "Only events journaled before this time (exclusive, ISO 8601)."),
+            ("afterSeq", JsonSchemaType.Integer, "int64", "Only events with a greater seq: the nextAfterSeq of the previous page."),
+            ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{MaxLimit} (default {DefaultLimit})."));
+        api.MapGet("/faults", ListFaultsAsync).WithQueryParameters(
+            ("status", JsonSchemaType.String, null, "'active': the faults active now (the only status so far)."));
+        api.MapGet("/dead-letters", ListDeadLettersAsync).WithQueryParameters(
+            ("limit", JsonSchemaType.Integer, "int32", $"At most this many, newest first, 1..{MaxLimit} (default {DefaultLimit})."));
         return app;
     }
+
+    /// <summary>Describes query parameters the handler reads itself (to answer with the field that is wrong) in the OpenAPI document.</summary>
+    private static RouteHandlerBuilder WithQueryParameters(this RouteHandlerBuilder endpoint, params (string Name, JsonSchemaType Type, string? Format, string Description)[] parameters) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, type, format, description) in parameters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name,
+                    In = ParameterLocation.Query,
+                    Required = false,
+                    Description = description,
+                    Schema = new OpenApiSchema { Type = type, Format = format },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 
     internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using Charger.Cloud.Mqtt;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Protocol;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Charger.Cloud.Hosting;
 
@@ -26,6 +27,18 @@ public static class CloudHostExtensions
             o.SerializerOptions.Converters.Add(new UtcTimestampConverter());
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "charger-cloud API";
+            document.Info.Description = "Fleet maintenance log of EV chargers: chargers, their events, active faults, dead letters.";
+            return Task.CompletedTask;
+        }));
+
+        // Metrics in the Prometheus text format at /metrics: the receiver's own meter, the broker's, and the runtime's.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(IngestMetrics.MeterName, EmbeddedBroker.MeterName)
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
         return builder;
     }
 

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+
+namespace Charger.Cloud.Core;
+
+/// <summary>
+/// The receiver's instruments (meter <see cref="MeterName"/>), exported by the host at <c>/metrics</c>:
+/// <list type="bullet">
+/// <item><c>charger.ingest.messages</c> {message}: every message handled on an events topic, by <c>outcome</c>
+/// (<c>stored</c>, <c>duplicate</c>, <c>rejected</c>, <c>conflict</c>). Duplicates are resends the store absorbed.</item>
+/// <item><c>charger.ingest.delay</c> (s): from the event's own timestamp (the agent's clock) to the moment it was stored,
+/// for new events only. Includes the time an event waited in the agent's outbox during an outage.</item>
+/// </list>
+/// </summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "Charger.Cloud.Ingest";
+
+    private readonly Counter<long> _messages;
+    private readonly Histogram<double> _delay;
+
+    public IngestMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _messages = meter.CreateCounter<long>("charger.ingest.messages", "{message}", "Messages handled on events topics, by outcome.");
+        _delay = meter.CreateHistogram<double>("charger.ingest.delay", "s", "Time from an event's timestamp to its storage.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600] });
+    }
+
+    internal void Stored(DateTimeOffset eventTimestamp, DateTimeOffset storedAt)
+    {
+        _messages.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
+        _delay.Record(Math.Max(0, (storedAt - eventTimestamp).TotalSeconds));
+    }
+
+    internal void Duplicate() => _messages.Add(1, new KeyValuePair<string, object?>("outcome", "duplicate"));
+
+    internal void Conflict() => _messages.Add(1, new KeyValuePair<string, object?>("outcome", "conflict"));
+
+    internal void Rejected() => _messages.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
+}
