@@ -26,6 +26,7 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IMqttClient _client;
     private long _sentUpTo;
+    private long _resent;
     private DateTimeOffset _lastProgress;
 
     public OutboxPublisher(string chargerId, MqttPublisherOptions options, EventRecorder recorder, TimeProvider time, ILogger<OutboxPublisher> logger)
@@ -48,6 +49,13 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
 
     /// <summary>Highest seq the cloud has acknowledged.</summary>
     public long AckedUpTo => _journal.Stats.AckedUpTo;
+
+    /// <summary>Highest seq the broker has accepted (PUBACK) on this connection. Events above <see cref="AckedUpTo"/> and up
+    /// to this one are in the broker's or the cloud's hands but not yet confirmed stored: they stay in the journal.</summary>
+    public long PubAckedUpTo => Volatile.Read(ref _sentUpTo);
+
+    /// <summary>Events scheduled to be sent again (after a reconnect or <see cref="MqttPublisherOptions.ResendAfter"/>) since start.</summary>
+    public long ResentCount => Volatile.Read(ref _resent);
 
     /// <summary>Runs until cancelled: connect, drain, reconnect.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -139,9 +147,19 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
 
         ConnectCount++;
         // Everything not acknowledged is sent again on every new connection: the broker may have lost it.
-        _sentUpTo = _journal.Stats.AckedUpTo;
+        RewindTo(_journal.Stats.AckedUpTo);
         _lastProgress = _time.GetUtcNow();
         LogConnected(_logger, _options.Host, _options.Port, result.IsSessionPresent, _journal.Stats.PendingCount);
+    }
+
+    private void RewindTo(long ackedUpTo)
+    {
+        if (_sentUpTo > ackedUpTo)
+        {
+            Interlocked.Add(ref _resent, _sentUpTo - ackedUpTo);
+        }
+
+        Volatile.Write(ref _sentUpTo, ackedUpTo);
     }
 
     private async Task DrainAsync(CancellationToken cancellationToken)
@@ -177,7 +195,7 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
             if (_sentUpTo > stats.AckedUpTo && _time.GetUtcNow() - _lastProgress >= _options.ResendAfter)
             {
                 LogResending(_logger, stats.AckedUpTo + 1, _sentUpTo);
-                _sentUpTo = stats.AckedUpTo;
+                RewindTo(stats.AckedUpTo);
                 _lastProgress = _time.GetUtcNow();
                 continue;
             }

@@ -49,10 +49,17 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
+    /// <summary>Runs a .NET program: <c>dotnet dll args</c>.</summary>
     public ChildProcess(string dll, IEnumerable<string> args, string workingDirectory)
+        : this("dotnet", args.Prepend(dll), workingDirectory, native: true)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
+    }
+
+    /// <summary>Runs an executable (e.g. mosquitto).</summary>
+    public ChildProcess(string executable, IEnumerable<string> args, string workingDirectory, bool native)
+    {
+        _ = native;
+        var psi = new ProcessStartInfo(executable) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -120,16 +127,21 @@ internal sealed class CloudProcess : IAsyncDisposable
 {
     private ChildProcess? _process;
 
-    public CloudProcess(string dataDir, int? httpPort = null, int? mqttPort = null)
+    /// <param name="externalBrokerPort">When set, the embedded broker is off and the receiver connects to the broker on
+    /// this loopback port (mosquitto); <see cref="MqttPort"/> is then that broker's port.</param>
+    public CloudProcess(string dataDir, int? httpPort = null, int? mqttPort = null, int? externalBrokerPort = null)
     {
         DataDir = dataDir;
         HttpPort = httpPort ?? Repo.FreePort();
-        MqttPort = mqttPort ?? Repo.FreePort();
+        ExternalBrokerPort = externalBrokerPort;
+        MqttPort = externalBrokerPort ?? mqttPort ?? Repo.FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
     }
 
     /// <summary>A new process on another data directory with the same ports (a restart of the same server).</summary>
-    public CloudProcess WithDataDir(string dataDir) => new(dataDir, HttpPort, MqttPort);
+    public CloudProcess WithDataDir(string dataDir) => new(dataDir, HttpPort, MqttPort, ExternalBrokerPort);
+
+    public int? ExternalBrokerPort { get; }
 
     public string DataDir { get; }
     public int HttpPort { get; }
@@ -139,8 +151,12 @@ internal sealed class CloudProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
+        string[] broker = ExternalBrokerPort is { } external
+            ? ["--Broker:Enabled=false", "--Ingress:Host=127.0.0.1", $"--Ingress:Port={external}", "--Ingress:ClientId=charger-cloud-receiver",
+               "--Ingress:ReconnectMinDelay=00:00:00.100", "--Ingress:ReconnectMaxDelay=00:00:00.500"]
+            : [$"--Broker:Port={MqttPort}"];
         _process = new ChildProcess(Repo.CloudDll,
-            [$"--Cloud:DataDirectory={DataDir}", $"--Cloud:Http:Url=http://127.0.0.1:{HttpPort}", $"--Broker:Port={MqttPort}"],
+            [$"--Cloud:DataDirectory={DataDir}", $"--Cloud:Http:Url=http://127.0.0.1:{HttpPort}", .. broker],
             Path.GetDirectoryName(Repo.CloudDll)!);
         await Eventually.TrueAsync(async () =>
         {
