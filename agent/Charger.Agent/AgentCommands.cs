@@ -1,3 +1,5 @@
+using Charger.Agent.Console;
+using Charger.Agent.Console.Engineers;
 using Charger.Agent.Core;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
@@ -39,7 +41,26 @@ public static class AgentCommands
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "state-machine.md");
         File.WriteAllText(path, StateMachineMarkdown());
-        Console.WriteLine(path);
+        System.Console.WriteLine(path);
         return 0;
+    }
+
+    /// <summary>
+    /// <c>charger-agent engineer add|remove|list</c>. The engineers file is <c>Console:EngineersFile</c> under
+    /// <c>Agent:DataDirectory</c>, read from the agent's usual configuration (also <c>--Agent:DataDirectory=...</c>).
+    /// </summary>
+    public static int Engineer(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile("/etc/charger-agent/agent.json", optional: true)
+            .AddEnvironmentVariables("CHARGER_AGENT_")
+            .AddCommandLine([.. args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))])
+            .Build();
+        var dataDirectory = configuration[$"{AgentOptions.Section}:DataDirectory"] ?? new AgentOptions().DataDirectory;
+        var console = new ConsoleOptions();
+        configuration.GetSection(ConsoleOptions.Section).Bind(console);
+        return EngineerCommandLine.Run(args, console.ResolveEngineersFile(dataDirectory), System.Console.Out, System.Console.Error, System.Console.In, TimeProvider.System);
     }
 }

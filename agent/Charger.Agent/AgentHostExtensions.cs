@@ -1,4 +1,5 @@
 using Charger.Agent.Board;
+using Charger.Agent.Console;
 using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
@@ -24,6 +25,7 @@ public static class AgentHostExtensions
         builder.Services.AddOptions<DiagnosticsOptions>().BindConfiguration(DiagnosticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<MqttPublisherOptions>().BindConfiguration(MqttPublisherOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BoardOptions>().BindConfiguration(BoardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // The meter constant is one fact: the board's S0 setting feeds the energy counter.
         builder.Services.PostConfigure<DiagnosticsOptions>(d => d.EnergyPulsesPerKwh = builder.Configuration.GetValue($"{BoardOptions.SectionName}:S0PulsesPerKwh", d.EnergyPulsesPerKwh));

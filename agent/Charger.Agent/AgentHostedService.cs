@@ -1,3 +1,4 @@
+using Charger.Agent.Console;
 using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
@@ -14,6 +15,8 @@ public sealed class AgentHostedService(
     IOptions<DiagnosticsOptions> diagnostics,
     IOptions<JournalOptions> journal,
     IOptions<MqttPublisherOptions> mqtt,
+    IOptions<ConsoleOptions> console,
+    SimulationHolder simulation,
     Func<IBoard> boardFactory,
     TimeProvider time,
     ILoggerFactory loggers,
@@ -25,6 +28,8 @@ public sealed class AgentHostedService(
     {
         await using var runtime = AgentRuntime.Create(agent.Value, diagnostics.Value, journal.Value, mqtt.Value, boardFactory(), time, loggers);
         Runtime = runtime;
+        await using var server = RuntimeConsoleAgent.StartServer(runtime, console.Value, agent.Value.DataDirectory, diagnostics.Value,
+            simulation.Charger?.Simulator, time, loggers);
         try
         {
             await runtime.RunAsync(stoppingToken).ConfigureAwait(false);

@@ -126,6 +126,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         var publishing = Task.Run(() => Publisher.RunAsync(publisherStop.Token), CancellationToken.None);
         var nextTelemetry = _time.GetUtcNow() + _agent.TelemetryInterval;
         using var timer = new PeriodicTimer(_diagnostics.PollInterval, _time);
+        Task<bool>? wake = null;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -145,18 +146,27 @@ public sealed partial class AgentRuntime : IAsyncDisposable
                     await command(Engine).ConfigureAwait(false);
                 }
 
+                // Until the next poll, run posted commands as they arrive (the console waits on them).
                 var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-                var wake = _commands.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                await Task.WhenAny(tick, wake).ConfigureAwait(false);
-                while (_commands.Reader.TryRead(out var command))
+                while (true)
                 {
-                    await command(Engine).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // One pending wake-up at a time, kept across ticks (a new one per tick would pile up waiters).
+                    wake ??= _commands.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                    if (await Task.WhenAny(tick, wake).ConfigureAwait(false) == tick)
+                    {
+                        break;
+                    }
+
+                    wake = null;
+
+                    while (_commands.Reader.TryRead(out var command))
+                    {
+                        await command(Engine).ConfigureAwait(false);
+                    }
                 }
 
-                if (!tick.IsCompleted)
-                {
-                    await tick.ConfigureAwait(false);
-                }
+                await tick.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

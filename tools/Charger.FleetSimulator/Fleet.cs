@@ -1,5 +1,6 @@
 using Charger.Agent;
 using Charger.Agent.Board;
+using Charger.Agent.Console;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
 using Charger.Agent.Mqtt;
@@ -10,7 +11,7 @@ namespace Charger.FleetSimulator;
 /// <summary>N real agents, each on its own simulated board with its own journal, in one process.</summary>
 public sealed class Fleet : IAsyncDisposable
 {
-    private readonly List<(AgentRuntime Runtime, SimulatedCharger Board)> _members = [];
+    private readonly List<(AgentRuntime Runtime, SimulatedCharger Board, ConsoleServer? Console)> _members = [];
 
     private Fleet()
     {
@@ -31,13 +32,19 @@ public sealed class Fleet : IAsyncDisposable
             var (id, secret) = chargers[i];
             var scenario = scenarios.Length == 0 ? null : scenarios[Math.Min(i, scenarios.Length - 1)];
             var board = new SimulatedCharger(new BoardOptions { Serial = $"SIM-{i + 1:D5}", Model = "EVB-1-SIM" }, scenario, time, loggers, seed: i);
+            var dataDirectory = Path.Combine(options.DataDirectory, id);
+            var diagnostics = new DiagnosticsOptions { PollInterval = options.PollInterval, CountersInterval = options.CountersInterval };
             var runtime = AgentRuntime.Create(
-                new AgentOptions { ChargerId = id, DataDirectory = Path.Combine(options.DataDirectory, id), Simulate = true, TelemetryInterval = TimeSpan.FromSeconds(30) },
-                new DiagnosticsOptions { PollInterval = options.PollInterval, CountersInterval = options.CountersInterval },
+                new AgentOptions { ChargerId = id, DataDirectory = dataDirectory, Simulate = true, TelemetryInterval = TimeSpan.FromSeconds(30) },
+                diagnostics,
                 new JournalOptions(),
                 new MqttPublisherOptions { Host = options.BrokerHost, Port = options.BrokerPort, Password = secret, ReconnectMaxDelay = TimeSpan.FromSeconds(10) },
                 board.Board, time, loggers);
-            fleet._members.Add((runtime, board));
+            // Each charger serves its own console socket: <data-dir>/<id>/agent.sock (agentctl --charger <id>).
+            var console = RuntimeConsoleAgent.StartServer(runtime,
+                new ConsoleOptions { EngineersFile = options.EngineersFile is null ? "engineers.json" : Path.GetFullPath(options.EngineersFile) },
+                dataDirectory, diagnostics, board.Simulator, time, loggers);
+            fleet._members.Add((runtime, board, console));
         }
 
         return fleet;
@@ -56,8 +63,13 @@ public sealed class Fleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (runtime, board) in _members)
+        foreach (var (runtime, board, console) in _members)
         {
+            if (console is not null)
+            {
+                await console.DisposeAsync().ConfigureAwait(false);
+            }
+
             await runtime.DisposeAsync().ConfigureAwait(false);
             board.Dispose();
         }

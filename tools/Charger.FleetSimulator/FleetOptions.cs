@@ -10,20 +10,24 @@ public sealed record FleetOptions
     public int BrokerPort { get; init; } = 1883;
     public string DataDirectory { get; init; } = ".demo/fleet";
     public string? ScenarioDirectory { get; init; }
+    /// <summary>Engineers file every simulated charger's console uses; default engineers.json in each data directory.</summary>
+    public string? EngineersFile { get; init; }
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan CountersInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     public const string Usage = """
-        usage: fleet-sim --secrets FILE [--broker HOST:PORT] [--data-dir DIR] [--scenarios DIR] [--poll 00:00:01]
+        usage: fleet-sim --secrets FILE [--broker HOST:PORT] [--data-dir DIR] [--scenarios DIR] [--poll 00:00:01] [--engineers FILE]
 
         Runs one real agent (diagnostics, journal, publisher) per line of FILE ("<chargerId> <secret>", as written by
         `charger-cloud enrol`), each on its own simulated board with its own journal under DIR/<chargerId>/.
         Charger i plays the i-th scenario of DIR (sorted by name; the last one repeats) when --scenarios is given.
+        Each charger serves its console on DIR/<chargerId>/agent.sock; --engineers names the engineers file they share
+        (written by `charger-agent engineer add`).
         """;
 
     public static FleetOptions Parse(string[] args)
     {
-        string? secrets = null, data = null, scenarios = null, broker = null, poll = null;
+        string? secrets = null, data = null, scenarios = null, broker = null, poll = null, engineers = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -34,6 +38,7 @@ public sealed record FleetOptions
                 case "--scenarios": scenarios = Next(); break;
                 case "--broker": broker = Next(); break;
                 case "--poll": poll = Next(); break;
+                case "--engineers": engineers = Next(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'.");
             }
         }
@@ -43,7 +48,7 @@ public sealed record FleetOptions
             throw new ArgumentException("--secrets is required.");
         }
 
-        var options = new FleetOptions { SecretsFile = secrets, DataDirectory = data ?? ".demo/fleet", ScenarioDirectory = scenarios };
+        var options = new FleetOptions { SecretsFile = secrets, DataDirectory = data ?? ".demo/fleet", ScenarioDirectory = scenarios, EngineersFile = engineers };
         if (broker is not null)
         {
             var parts = broker.Split(':');
