@@ -107,8 +107,12 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         var commissioned = !_agent.RequireCommissioning
             || await Journal.GetStateAsync(CommissionedKey, cancellationToken).ConfigureAwait(false) == "true";
         var identity = Board.Identity;
+        // After a corrupt journal was moved aside, numbering went on above the reserved high-water mark: whatever the
+        // cloud has not received below it is gone, and the boot event says so.
+        var lostUpTo = Journal is SqliteJournal { RecoveredFrom: not null } ? Journal.Stats.LastSeq : (long?)null;
         await Engine.BootAsync(new BootData
         {
+            LostUpToSeq = lostUpTo,
             Reason = reason,
             AgentVersion = Version,
             FirmwareVersion = identity.FirmwareVersion,

@@ -192,12 +192,53 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     }
 
     /// <inheritdoc />
+    public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromSeq, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
+        return database.WriteAsync(async (c, tx) =>
+        {
+            await using (var stored = SqliteDatabase.Command(c, tx,
+                "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
+            {
+                if (Convert.ToInt64(await stored.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0)
+                {
+                    throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: some of them are stored.");
+                }
+            }
+
+            var moved = await SqliteDatabase.ExecuteAsync(c, tx,
+                "UPDATE chargers SET applied_seq = @to WHERE charger_id = @c AND applied_seq = @prev", cancellationToken,
+                ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
+            if (moved != 1)
+            {
+                throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
+            }
+
+            var closed = await SqliteDatabase.ExecuteAsync(c, tx,
+                "UPDATE seq_gaps SET closed_at = @at, lost = 1 WHERE charger_id = @c AND closed_at IS NULL AND from_seq >= @from AND to_seq <= @to", cancellationToken,
+                ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+            if (closed == 0)
+            {
+                await SqliteDatabase.ExecuteAsync(c, tx,
+                    """
+                    INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at, lost) VALUES (@c, @from, @to, @at, @at, 1)
+                    ON CONFLICT (charger_id, from_seq) DO UPDATE SET to_seq = @to, closed_at = @at, lost = 1
+                    """, cancellationToken,
+                    ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, tx) =>
         {
             IReadOnlyList<SeqGap> closing;
             await using (var select = SqliteDatabase.Command(c, tx,
-                "SELECT charger_id, from_seq, to_seq, detected_at, closed_at FROM seq_gaps WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied ORDER BY from_seq",
+                "SELECT charger_id, from_seq, to_seq, detected_at, closed_at, lost FROM seq_gaps WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied ORDER BY from_seq",
                 ("@c", chargerId), ("@applied", appliedSeq)))
             {
                 closing = await ReadAllAsync(select, ReadGap, cancellationToken);
@@ -218,7 +259,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken cancellationToken) =>
         database.ReadAsync(async c =>
         {
-            var sql = new StringBuilder("SELECT charger_id, from_seq, to_seq, detected_at, closed_at FROM seq_gaps WHERE 1 = 1");
+            var sql = new StringBuilder("SELECT charger_id, from_seq, to_seq, detected_at, closed_at, lost FROM seq_gaps WHERE 1 = 1");
             if (chargerId is not null)
             {
                 sql.Append(" AND charger_id = @c");
@@ -365,7 +406,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     };
 
     private static SeqGap ReadGap(SqliteDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), Time(r.GetInt64(3)), NullableTime(r, 4));
+        new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), Time(r.GetInt64(3)), NullableTime(r, 4), r.GetInt64(5) != 0);
 
     private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(SqliteCommand cmd, Func<SqliteDataReader, T> read, CancellationToken ct)
     {

@@ -89,6 +89,10 @@ internal static class SqliteSchema
             revoked_at INTEGER NULL
         );
         """,
+        // 2: a gap the charger declared lost (its journal was corrupt) is closed without its events.
+        """
+        ALTER TABLE seq_gaps ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -25,6 +25,13 @@ public sealed record BootData
     public int ProtocolVersion { get; init; } = Envelope.CurrentVersion;
     public string? Model { get; init; }
     public string? Serial { get; init; }
+
+    /// <summary>
+    /// Set when the agent lost its journal (found corrupt and moved aside) and continues numbering above it: events with
+    /// seq &lt;= this that the cloud has not received will never arrive. The cloud records the missing range as lost and
+    /// applies what follows, instead of waiting for it forever.
+    /// </summary>
+    public long? LostUpToSeq { get; init; }
 }
 
 /// <summary>Data of <c>state.changed</c>.</summary>

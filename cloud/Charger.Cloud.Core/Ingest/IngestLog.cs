@@ -40,4 +40,10 @@ internal static partial class IngestLog
     public static partial void StoredEventNotProjectable(ILogger logger, string chargerId, long seq, string error);
 
     public static string Name(this RejectReason reason) => reason.ToString();
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Charger {ChargerId} lost its journal: events {FromSeq}..{ToSeq} will never arrive; recorded as a lost gap")]
+    public static partial void SeqLost(ILogger logger, string chargerId, long fromSeq, long toSeq);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Boot {ChargerId}#{Seq} declares events up to {LostUpTo} lost, which is not below its own seq; ignored")]
+    public static partial void LostRangeIgnored(ILogger logger, string chargerId, long seq, long lostUpTo);
 }

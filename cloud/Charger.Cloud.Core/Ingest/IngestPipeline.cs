@@ -70,6 +70,18 @@ public sealed class IngestPipeline : IIngestPipeline
 
             var applied = before.AppliedSeq;
             var appliedCount = 0;
+            if (isNew && LostUpTo(validation.Envelope!) is { } lostUpTo && lostUpTo > applied)
+            {
+                if (lostUpTo < storedEvent.Seq)
+                {
+                    (applied, appliedCount) = await SkipLostAsync(chargerId, applied, lostUpTo, receivedAt, cancellationToken);
+                }
+                else
+                {
+                    IngestLog.LostRangeIgnored(_logger, chargerId, storedEvent.Seq, lostUpTo);
+                }
+            }
+
             if (isNew && storedEvent.Seq == applied + 1)
             {
                 await _store.ApplyAsync([change], cancellationToken);
@@ -142,6 +154,37 @@ public sealed class IngestPipeline : IIngestPipeline
         }
 
         IngestLog.StatusChanged(_logger, chargerId, online ? Topics.Online : Topics.Offline);
+    }
+
+    private static long? LostUpTo(Envelope envelope) =>
+        envelope.Type == EventTypes.Boot ? envelope.DataAs(ProtocolJsonContext.Default.BootData).LostUpToSeq : null;
+
+    /// <summary>
+    /// The charger lost its journal: every seq up to <paramref name="lostUpTo"/> not stored now never will be. Applies what
+    /// is stored of that range in order and declares the holes lost, so the stream goes on after them.
+    /// </summary>
+    private async Task<(long AppliedSeq, int Count)> SkipLostAsync(string chargerId, long applied, long lostUpTo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (applied < lostUpTo)
+        {
+            var next = await _store.QueryEventsAsync(new EventQuery(chargerId) { AfterSeq = applied, Limit = 1 }, cancellationToken);
+            var holeEnd = next.Count == 0 || next[0].Seq > lostUpTo ? lostUpTo : next[0].Seq - 1;
+            if (holeEnd > applied)
+            {
+                await _store.SkipLostAsync(chargerId, applied + 1, holeEnd, now, cancellationToken);
+                IngestLog.SeqLost(_logger, chargerId, applied + 1, holeEnd);
+                applied = holeEnd;
+            }
+            else
+            {
+                var (caughtUpTo, applies) = await ApplyStoredSuccessorsAsync(chargerId, applied, now, cancellationToken);
+                applied = caughtUpTo;
+                count += applies;
+            }
+        }
+
+        return (applied, count);
     }
 
     private async Task<(long AppliedSeq, int Count)> ApplyStoredSuccessorsAsync(string chargerId, long applied, DateTimeOffset now, CancellationToken cancellationToken)

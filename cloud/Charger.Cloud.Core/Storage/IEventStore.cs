@@ -30,7 +30,14 @@ public interface IEventStore
     /// <summary>Records a gap; recording the same (charger, from seq) again changes nothing.</summary>
     Task RecordGapAsync(SeqGap gap, CancellationToken cancellationToken);
 
-    /// <summary>Closes the charger's open gaps that end at or below <paramref name="appliedSeq"/>; returns them as closed.</summary>
+    /// <summary>
+    /// Declares seqs <paramref name="fromSeq"/>..<paramref name="toSeq"/> of a charger lost: they will never arrive. Moves the
+    /// applied seq from <paramref name="fromSeq"/> - 1 to <paramref name="toSeq"/> (throws if it is not at <paramref name="fromSeq"/> - 1
+    /// or an event of the range is stored) and closes the gaps inside the range as lost, recording one if none was.
+    /// </summary>
+    Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Closes the open gaps of a charger that end at or below <paramref name="appliedSeq"/> and returns them.</summary>
     Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken);
 
     /// <summary>Gaps of one charger (or of all when null), ordered by charger and from seq.</summary>

@@ -55,8 +55,9 @@ public readonly record struct SequenceState(long AppliedSeq, long MaxStoredSeq);
 /// <param name="FromSeq">First missing seq.</param>
 /// <param name="ToSeq">Last missing seq (inclusive).</param>
 /// <param name="DetectedAt">When the gap was seen.</param>
-/// <param name="ClosedAt">When every seq of it had arrived and been applied; null while open.</param>
-public sealed record SeqGap(string ChargerId, long FromSeq, long ToSeq, DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt = null)
+/// <param name="ClosedAt">When every seq of it had arrived and been applied, or it was declared lost; null while open.</param>
+/// <param name="Lost">True when the charger said these events will never arrive (its journal was lost).</param>
+public sealed record SeqGap(string ChargerId, long FromSeq, long ToSeq, DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt = null, bool Lost = false)
 {
     /// <summary>True while some seq of the range is still missing.</summary>
     public bool IsOpen => ClosedAt is null;

@@ -6,9 +6,9 @@ using Charger.Protocol;
 namespace Charger.Cloud.Api;
 
 /// <summary>A gap in a charger's event stream.</summary>
-public sealed record GapDto(long From, long To, DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt)
+public sealed record GapDto(long From, long To, DateTimeOffset DetectedAt, DateTimeOffset? ClosedAt, bool Lost)
 {
-    public static GapDto Of(SeqGap g) => new(g.FromSeq, g.ToSeq, g.DetectedAt, g.ClosedAt);
+    public static GapDto Of(SeqGap g) => new(g.FromSeq, g.ToSeq, g.DetectedAt, g.ClosedAt, g.Lost);
 }
 
 /// <summary>One charger in the fleet list.</summary>

@@ -175,6 +175,37 @@ public sealed class IngestPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_boot_after_a_lost_journal_applies_what_is_stored_declares_the_holes_lost_and_the_stream_goes_on()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+        await SendAsync(Events.State("CP-1", 2, DiagnosticState.Booting, DiagnosticState.Operational));
+        await SendAsync(Events.FaultRaised("CP-1", 4, FaultCatalogue.HighTemperature));
+        Assert.Equal(new[] { 3L, 3 }, await OpenGaps("CP-1"));
+
+        // The agent's journal was corrupt: it went on above its reserved high-water mark 1000 and says so at boot.
+        var boot = await SendAsync(Events.Boot("CP-1", 1001, agentVersion: "1.2.4", lostUpTo: 1000));
+
+        Assert.Equal((true, (long?)1001), (boot.Stored, boot.AckUpTo));
+        var c = await Store.GetChargerAsync("CP-1", Ct);
+        Assert.Equal((1001L, "1.2.4", 1), (c!.AppliedSeq, c.AgentVersion, c.ActiveFaultCount));
+        Assert.Empty(await OpenGaps("CP-1"));
+        var lost = (await Store.ListGapsAsync("CP-1", openOnly: false, Ct)).Select(g => (g.FromSeq, g.ToSeq, g.Lost)).ToArray();
+        Assert.Equal(new[] { (3L, 3L, true), (5L, 1000L, true) }, lost);
+        Assert.Equal((long?)1002, (await SendAsync(Events.State("CP-1", 1002, DiagnosticState.Booting, DiagnosticState.Operational))).AckUpTo);
+    }
+
+    [Fact]
+    public async Task A_boot_declaring_its_own_seq_or_later_lost_is_not_allowed_to_skip_anything()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+
+        var boot = await SendAsync(Events.Boot("CP-1", 5, lostUpTo: 7));
+
+        Assert.Equal((true, (long?)1), (boot.Stored, boot.AckUpTo));
+        Assert.Equal(new[] { 2L, 4 }, await OpenGaps("CP-1"));
+    }
+
+    [Fact]
     public async Task Events_arriving_out_of_order_wait_and_are_applied_in_seq_order_once_the_gap_fills()
     {
         Assert.Equal(1, (await SendAsync(Events.Boot("CP-1", 1))).AckUpTo);

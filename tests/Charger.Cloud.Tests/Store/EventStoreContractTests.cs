@@ -243,6 +243,30 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lost_range_moves_the_applied_seq_past_it_and_closes_its_gaps_as_lost()
+    {
+        var boot = Events.Boot("CP-1", 1);
+        await Store.AppendAsync(boot.Stored(), Ct);
+        await Store.ApplyAsync([boot.Change()], Ct);
+        await Store.RecordGapAsync(new SeqGap("CP-1", 2, 9, Events.T0), Ct);
+
+        // Refused while the applied seq is elsewhere, and for a range holding a stored event: nothing changes.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SkipLostAsync("CP-1", 3, 9, Events.T0.AddHours(1), Ct));
+        var five = Events.Counters("CP-1", 5);
+        await Store.AppendAsync(five.Stored(), Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SkipLostAsync("CP-1", 2, 9, Events.T0.AddHours(1), Ct));
+        Assert.Equal(1, (await Store.GetSequenceStateAsync("CP-1", Ct)).AppliedSeq);
+
+        await Store.SkipLostAsync("CP-1", 2, 4, Events.T0.AddHours(1), Ct);
+
+        Assert.Equal(4, (await Store.GetSequenceStateAsync("CP-1", Ct)).AppliedSeq);
+        var recorded = Assert.Single(await Store.ListGapsAsync("CP-1", openOnly: false, Ct), g => g.Lost);
+        Assert.Equal((2L, 4L, (DateTimeOffset?)Events.T0.AddHours(1)), (recorded.FromSeq, recorded.ToSeq, recorded.ClosedAt));
+        await Store.ApplyAsync([five.Change()], Ct);
+        Assert.Equal(5, (await Store.GetSequenceStateAsync("CP-1", Ct)).AppliedSeq);
+    }
+
+    [Fact]
     public async Task Dead_letters_are_listed_newest_first_up_to_the_limit()
     {
         for (var i = 0; i < 3; i++)

@@ -10,9 +10,9 @@ public static class Events
 
     public static DateTimeOffset TsOf(long seq) => T0.AddMinutes(seq);
 
-    public static Envelope Boot(string chargerId, long seq, string agentVersion = "1.2.3", string? firmware = "fw-7.1", string? model = "EVC-22", Guid? id = null) =>
+    public static Envelope Boot(string chargerId, long seq, string agentVersion = "1.2.3", string? firmware = "fw-7.1", string? model = "EVC-22", Guid? id = null, long? lostUpTo = null) =>
         Envelope.Create(chargerId, seq, TsOf(seq), EventTypes.Boot,
-            new BootData { Reason = "power-on", AgentVersion = agentVersion, FirmwareVersion = firmware, Model = model, Serial = "SN-" + chargerId },
+            new BootData { Reason = "power-on", AgentVersion = agentVersion, FirmwareVersion = firmware, Model = model, Serial = "SN-" + chargerId, LostUpToSeq = lostUpTo },
             ProtocolJsonContext.Default.BootData, id);
 
     public static Envelope State(string chargerId, long seq, DiagnosticState from, DiagnosticState to, Guid? id = null) =>
