@@ -2,13 +2,18 @@ using System.Globalization;
 
 namespace Charger.Agentctl;
 
-/// <summary>Durations and times on the command line: <c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c> or <c>hh:mm:ss</c>; times as ISO-8601 or "that long ago".</summary>
+/// <summary>Durations and times on the command line: <c>500ms</c>, <c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c> or <c>hh:mm:ss</c>; times as ISO-8601 or "that long ago".</summary>
 public static class Durations
 {
     public static TimeSpan Parse(string text, string option)
     {
         ArgumentNullException.ThrowIfNull(text);
         var t = text.Trim();
+        if (t.EndsWith("ms", StringComparison.Ordinal) && double.TryParse(t[..^2], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0 && double.IsFinite(ms))
+        {
+            return TimeSpan.FromMilliseconds(ms);
+        }
+
         if (t.Length > 1 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n))
         {
             switch (t[^1])
