@@ -11,6 +11,7 @@ DEMO=.demo
 CFG=Release
 CLOUD=cloud/Charger.Cloud/bin/$CFG/net10.0/charger-cloud
 FLEET=tools/Charger.FleetSimulator/bin/$CFG/net10.0/fleet-sim
+AGENT=agent/Charger.Agent/bin/$CFG/net10.0/charger-agent
 
 echo "==> building (dotnet build -c $CFG)"
 dotnet build Agent.sln -c "$CFG" -nologo -v quiet -clp:ErrorsOnly
@@ -26,6 +27,9 @@ for i in $(seq 1 "$N"); do
   secret=$("$CLOUD" enrol "$id" --data-dir "$DEMO/cloud")
   echo "$id $secret" >> "$DEMO/secrets"
 done
+
+echo "==> provisioning the demo engineer 'demo' for the on-site console (PIN stored hashed in $DEMO/engineers.json)"
+DEMO_PIN=$("$AGENT" engineer add demo --name "Demo Engineer" --file "$DEMO/engineers.json" 2>/dev/null)
 
 pids=()
 cleanup() {
@@ -51,7 +55,7 @@ curl -fsS "http://127.0.0.1:$HTTP/healthz" > /dev/null || { echo "charger-cloud 
 
 echo "==> starting the fleet (scenarios: tools/Charger.FleetSimulator/scenarios/)"
 "$FLEET" --secrets "$DEMO/secrets" --broker "127.0.0.1:$MQTT" --data-dir "$DEMO/fleet" \
-  --scenarios tools/Charger.FleetSimulator/scenarios > "$DEMO/fleet.log" 2>&1 &
+  --scenarios tools/Charger.FleetSimulator/scenarios --engineers "$DEMO/engineers.json" > "$DEMO/fleet.log" 2>&1 &
 pids+=($!)
 
 cat <<INFO
@@ -72,6 +76,16 @@ cat <<INFO
   Logs: $DEMO/cloud.log, $DEMO/fleet.log     Agent journals: $DEMO/fleet/<id>/journal.db
   Broker: every connection, refusal and ack is logged in $DEMO/cloud.log (grep -i broker). A charger may read only
           its own topics, so the API above is the fleet-wide view.
+
+  On-site console (a second terminal; each charger serves $DEMO/fleet/<id>/agent.sock):
+    ./agentctl --charger CP-DEMO-001 status
+    ./agentctl --charger CP-DEMO-001 sensors --watch
+    ./agentctl --charger CP-DEMO-001 login demo          # PIN: $DEMO_PIN
+    ./agentctl --charger CP-DEMO-001 maintenance enter --reason "WO-1"
+    ./agentctl --charger CP-DEMO-001 fault reset EmergencyStop --reason "e-stop released, checked"
+    ./agentctl --charger CP-DEMO-001 selftest
+    ./agentctl --charger CP-DEMO-001 maintenance exit
+    ./agentctl --charger CP-DEMO-004 sim input rcd on     # inject a fault; see README.md, "On-site console"
 
   Ctrl-C stops everything.
 INFO
