@@ -53,7 +53,7 @@ public sealed class ConsoleOptions : IValidatableObject
         Path.GetFullPath(Path.IsPathRooted(EngineersFile) ? EngineersFile : Path.Combine(dataDirectory, EngineersFile));
 
     /// <summary>The parsed <see cref="SocketMode"/>.</summary>
-    public UnixFileMode ParsedSocketMode => (UnixFileMode)Convert.ToInt32(SocketMode, 8);
+    public UnixFileMode ParseSocketMode() => (UnixFileMode)Convert.ToInt32(SocketMode, 8);
 
     /// <summary>Null when <paramref name="socketPath"/> fits in a sockaddr_un; otherwise why not, naming the key.</summary>
     public static string? CheckSocketPath(string socketPath) =>

@@ -83,7 +83,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             // The window between bind and chmod is closed by the per-connection peer check.
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(SocketPath, _options.ParsedSocketMode);
+                File.SetUnixFileMode(SocketPath, _options.ParseSocketMode());
             }
 
             listener.Listen(_options.MaxConnections);
