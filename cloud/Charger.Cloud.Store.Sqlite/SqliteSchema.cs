@@ -93,6 +93,30 @@ internal static class SqliteSchema
         """
         ALTER TABLE seq_gaps ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;
         """,
+        // 3: the fleet's maintenance log: service records by charger, kind, engineer, work order and time.
+        """
+        CREATE TABLE service_records (
+            charger_id         TEXT    NOT NULL,
+            seq                INTEGER NOT NULL,
+            event_id           TEXT    NOT NULL,
+            ts                 INTEGER NOT NULL,
+            kind               TEXT    NOT NULL,
+            engineer_id        TEXT    NOT NULL,
+            work_order_ref     TEXT    NULL,
+            customer_confirmed INTEGER NOT NULL,
+            data               TEXT    NOT NULL,
+            PRIMARY KEY (charger_id, seq)
+        );
+        CREATE INDEX ix_service_records_ts ON service_records (ts, charger_id, seq);
+        CREATE INDEX ix_service_records_engineer ON service_records (engineer_id, ts);
+        CREATE INDEX ix_service_records_work_order ON service_records (work_order_ref);
+        INSERT INTO service_records (charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data)
+        SELECT e.charger_id, e.seq, e.event_id, e.ts, json_extract(e.data, '$.kind'), json_extract(e.data, '$.engineerId'),
+               json_extract(e.data, '$.workOrderRef'), COALESCE(json_extract(e.data, '$.customerConfirmed'), 0), e.data
+          FROM events e JOIN chargers c ON c.charger_id = e.charger_id
+         WHERE e.type = 'service.record' AND e.seq <= c.applied_seq
+           AND json_extract(e.data, '$.kind') IS NOT NULL AND json_extract(e.data, '$.engineerId') IS NOT NULL;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -53,8 +53,21 @@ public static class Projector
                     var cleared = Read(storedEvent, ProtocolJsonContext.Default.FaultClearedData);
                     change = change with { ClearedFaultCode = cleared.Code };
                     break;
+                case EventTypes.ServiceRecord:
+                    var record = Read(storedEvent, ProtocolJsonContext.Default.ServiceRecordData);
+                    if (string.IsNullOrWhiteSpace(record.Kind) || string.IsNullOrWhiteSpace(record.EngineerId))
+                    {
+                        throw new JsonException("a service record needs kind and engineerId");
+                    }
+
+                    change = change with
+                    {
+                        ServiceRecord = new ServiceRecordView(storedEvent.ChargerId, storedEvent.Seq, storedEvent.Id, storedEvent.Ts, record.Kind,
+                            record.EngineerId, record.WorkOrderRef, record.CustomerConfirmed, storedEvent.DataJson),
+                    };
+                    break;
                 default:
-                    // service.record, security.event, counters: stored and kept in the history; only seq and last-seen move.
+                    // security.event, counters: stored and kept in the history; only seq and last-seen move.
                     break;
             }
 

@@ -84,6 +84,20 @@ public sealed record EventDto(long Seq, Guid Id, string Type, DateTimeOffset Ts,
 /// <summary>A page of events; pass <see cref="NextAfterSeq"/> as <c>afterSeq</c> for the next page (null: no more).</summary>
 public sealed record EventPageDto(string ChargerId, IReadOnlyList<EventDto> Items, long? NextAfterSeq);
 
+/// <summary>One record of the fleet's maintenance log; <c>data</c> is the whole record as the engineer saved it.</summary>
+public sealed record ServiceRecordDto(
+    string ChargerId, long Seq, Guid Id, DateTimeOffset Ts, string Kind, string EngineerId, string? WorkOrderRef, bool CustomerConfirmed, JsonElement Data)
+{
+    public static ServiceRecordDto From(ServiceRecordView r)
+    {
+        using var doc = JsonDocument.Parse(r.DataJson);
+        return new(r.ChargerId, r.Seq, r.EventId, r.Ts, r.Kind, r.EngineerId, r.WorkOrderRef, r.CustomerConfirmed, doc.RootElement.Clone());
+    }
+}
+
+/// <summary>A page of service records; pass <c>next</c> as <c>after</c> for the following page (null on the last).</summary>
+public sealed record ServiceRecordPageDto(IReadOnlyList<ServiceRecordDto> Items, string? Next);
+
 /// <summary>A refused message.</summary>
 public sealed record DeadLetterDto(long Id, string Topic, string? ChargerId, string Reason, string Detail, string Payload, int PayloadBytes, DateTimeOffset ReceivedAt)
 {
@@ -102,6 +116,7 @@ public sealed record HealthDto(string Status, string? Store);
 [JsonSerializable(typeof(List<ChargerSummaryDto>))]
 [JsonSerializable(typeof(ChargerDetailDto))]
 [JsonSerializable(typeof(EventPageDto))]
+[JsonSerializable(typeof(ServiceRecordPageDto))]
 [JsonSerializable(typeof(List<FaultDto>))]
 [JsonSerializable(typeof(List<DeadLetterDto>))]
 public sealed partial class CloudApiJsonContext : JsonSerializerContext;

@@ -31,6 +31,15 @@ public static class CloudApi
             ("to", JsonSchemaType.String, "date-time", "Only events journaled before this time (exclusive, ISO 8601)."),
             ("afterSeq", JsonSchemaType.Integer, "int64", "Only events with a greater seq: the nextAfterSeq of the previous page."),
             ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{MaxLimit} (default {DefaultLimit})."));
+        api.MapGet("/service-records", ListServiceRecordsAsync).WithQueryParameters(
+            ("chargerId", JsonSchemaType.String, null, "Only this charger's records."),
+            ("kind", JsonSchemaType.String, null, "repair, maintenance, inspection, installation, commissioning, selftest."),
+            ("engineer", JsonSchemaType.String, null, "Only records made by this engineer id."),
+            ("workOrder", JsonSchemaType.String, null, "Only records referring to this work order."),
+            ("from", JsonSchemaType.String, "date-time", "Only records saved at or after this time (ISO 8601)."),
+            ("to", JsonSchemaType.String, "date-time", "Only records saved before this time (exclusive, ISO 8601)."),
+            ("after", JsonSchemaType.String, null, "The next value of the previous page."),
+            ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{MaxLimit} (default {DefaultLimit})."));
         api.MapGet("/faults", ListFaultsAsync).WithQueryParameters(
             ("status", JsonSchemaType.String, null, "'active': the faults active now (the only status so far)."));
         api.MapGet("/dead-letters", ListDeadLettersAsync).WithQueryParameters(
@@ -141,6 +150,70 @@ public static class CloudApi
         var events = await store.QueryEventsAsync(new EventQuery(id) { Type = type, From = from, To = to, AfterSeq = afterSeq, Limit = (int)limit }, ct);
         var next = events.Count == limit ? events[^1].Seq : (long?)null;
         return TypedResults.Ok(new EventPageDto(id, events.Select(EventDto.From).ToList(), next));
+    }
+
+    internal static async Task<Results<Ok<ServiceRecordPageDto>, ProblemHttpResult>> ListServiceRecordsAsync(HttpRequest request, IEventStore store, CancellationToken ct)
+    {
+        var q = request.Query;
+        if (!TryGetSingle(q, "chargerId", out var chargerId, out var problem)
+            || !TryGetSingle(q, "kind", out var kind, out problem)
+            || !TryGetSingle(q, "engineer", out var engineer, out problem)
+            || !TryGetSingle(q, "workOrder", out var workOrder, out problem)
+            || !TryGetSingle(q, "after", out var after, out problem)
+            || !TryGetTime(q, "from", out var from, out problem)
+            || !TryGetTime(q, "to", out var to, out problem)
+            || !TryGetLong(q, "limit", DefaultLimit, 1, MaxLimit, out var limit, out problem))
+        {
+            return problem!;
+        }
+
+        if (chargerId is not null && !ChargerId.IsValid(chargerId))
+        {
+            return BadParameter("chargerId", $"'{chargerId}' is not a valid charger id: expected [A-Za-z0-9._-]{{1,64}}.");
+        }
+
+        if (from is not null && to is not null && from > to)
+        {
+            return BadParameter("to", "'to' must not be earlier than 'from'.");
+        }
+
+        ServiceRecordCursor? cursor = null;
+        if (after is not null)
+        {
+            if (!TryParseCursor(after, out var parsed))
+            {
+                return BadParameter("after", $"'{after}' is not a cursor from this API: pass the 'next' of the previous page.");
+            }
+
+            cursor = parsed;
+        }
+
+        var records = await store.QueryServiceRecordsAsync(new ServiceRecordQuery
+        {
+            ChargerId = chargerId, Kind = kind, EngineerId = engineer, WorkOrderRef = workOrder, From = from, To = to, After = cursor, Limit = (int)limit,
+        }, ct);
+        var next = records.Count == limit ? FormatCursor(records[^1]) : null;
+        return TypedResults.Ok(new ServiceRecordPageDto(records.Select(ServiceRecordDto.From).ToList(), next));
+    }
+
+    // A cursor is "<unix ms>.<seq>.<charger id>": charger ids may hold dots, so they come last.
+    private static string FormatCursor(ServiceRecordView r) =>
+        string.Create(CultureInfo.InvariantCulture, $"{r.Ts.ToUnixTimeMilliseconds()}.{r.Seq}.{r.ChargerId}");
+
+    private static bool TryParseCursor(string text, out ServiceRecordCursor cursor)
+    {
+        cursor = default;
+        var parts = text.Split('.', 3);
+        if (parts.Length != 3
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > 253_402_300_799_999
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+            || !ChargerId.IsValid(parts[2]))
+        {
+            return false;
+        }
+
+        cursor = new ServiceRecordCursor(DateTimeOffset.FromUnixTimeMilliseconds(ms), parts[2], seq);
+        return true;
     }
 
     internal static async Task<Results<Ok<List<FaultDto>>, ProblemHttpResult>> ListFaultsAsync(HttpRequest request, IEventStore store, CancellationToken ct)

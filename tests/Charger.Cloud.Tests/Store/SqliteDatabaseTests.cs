@@ -33,13 +33,44 @@ public sealed class SqliteDatabaseTests : IDisposable
         using (var db = new SqliteDatabase(path))
         {
             await db.InitializeAsync(Ct);
-            Assert.Equal(1, await db.GetSchemaVersionAsync(Ct));
+            Assert.Equal(SqliteSchema.LatestVersion, await db.GetSchemaVersionAsync(Ct));
         }
 
         using var again = new SqliteDatabase(path);
-        Assert.Equal(1, await again.GetSchemaVersionAsync(Ct));
+        Assert.Equal(SqliteSchema.LatestVersion, await again.GetSchemaVersionAsync(Ct));
         var rows = await again.WriteAsync(async (c, tx) => await Pragma(c, tx, "user_version") + "/" + await Scalar(c, tx, "SELECT COUNT(*) FROM schema_version"), Ct);
-        Assert.Equal("0/1", rows);
+        Assert.Equal($"0/{SqliteSchema.LatestVersion}", rows);
+    }
+
+    [Fact]
+    public async Task A_version_1_database_migrates_keeping_its_gaps_and_filling_the_maintenance_log_from_applied_records()
+    {
+        var path = _dir.File("v1.db");
+        var record = """{"kind":"repair","engineerId":"eng-1","workOrderRef":"WO-1","customerConfirmed":true}""";
+        await using (var c = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = SqliteSchema.CreateVersionTable + SqliteSchema.Migrations[0] + $"""
+                INSERT INTO schema_version (version, applied_at) VALUES (1, 0);
+                INSERT INTO chargers (charger_id, first_seen, online, applied_seq) VALUES ('CP-1', 0, 0, 2);
+                INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data) VALUES
+                    ('CP-1', 2, '{Guid.NewGuid()}', 'service.record', 1000, 1000, '{record}'),
+                    ('CP-1', 5, '{Guid.NewGuid()}', 'service.record', 2000, 2000, '{record}');
+                INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at) VALUES ('CP-1', 3, 4, 0);
+                """;
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        using var db = new SqliteDatabase(path);
+        await db.InitializeAsync(Ct);
+        var store = new SqliteEventStore(db);
+
+        Assert.Equal(SqliteSchema.LatestVersion, await db.GetSchemaVersionAsync(Ct));
+        var gap = Assert.Single(await store.ListGapsAsync("CP-1", openOnly: true, Ct));
+        Assert.False(gap.Lost);
+        var migrated = Assert.Single(await store.QueryServiceRecordsAsync(new ServiceRecordQuery(), Ct)); // seq 5 waits behind the gap
+        Assert.Equal((2L, "repair", "eng-1", "WO-1", true), (migrated.Seq, migrated.Kind, migrated.EngineerId, migrated.WorkOrderRef, migrated.CustomerConfirmed));
     }
 
     [Fact]
