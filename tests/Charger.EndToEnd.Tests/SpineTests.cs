@@ -174,4 +174,86 @@ public sealed class SpineTests
         Assert.Empty(await cloud.AllEventsAsync("CP-B"));
         Assert.True((await cloud.Http.GetAsync("/healthz")).IsSuccessStatusCode);
     }
+
+    [Fact]
+    public async Task After_a_corrupt_agent_journal_the_cloud_records_the_lost_events_as_a_lost_gap_and_the_charger_goes_on()
+    {
+        const string Id = "CP-E2E-LOST";
+        var dir = Repo.TempDir("lost-journal");
+        var agentDir = Path.Combine(dir, "agent");
+        var cloud = new CloudProcess(Path.Combine(dir, "cloud"));
+        var secret = await cloud.EnrolAsync(Id);
+        await cloud.StartAsync();
+        try
+        {
+            long ackedBefore;
+            long lastBefore;
+            var (first, firstBoard) = StartAgent(cloud, Id, secret, agentDir);
+            using (var stop = new CancellationTokenSource())
+            {
+                var run = first.RunAsync(stop.Token);
+                await Eventually.TrueAsync(() => Task.FromResult(first.Journal.Stats is { LastSeq: > 0 } s && s.AckedUpTo == s.LastSeq), Wait, () => "boot never acknowledged\n" + cloud.Output);
+
+                // The cloud is away while the door opens: those events exist only in the agent's journal...
+                cloud.KillHard();
+                firstBoard.Simulator.SetInput(InputNames.Door, true);
+                await Eventually.TrueAsync(() => Task.FromResult(first.Engine.ActiveFaults.Count == 1), Wait, () => "door fault not raised");
+                (ackedBefore, lastBefore) = (first.Journal.Stats.AckedUpTo, first.Journal.Stats.LastSeq);
+                Assert.True(lastBefore > ackedBefore);
+                await stop.CancelAsync();
+                await run;
+                await first.DisposeAsync();
+                firstBoard.Dispose();
+            }
+
+            // ...which the flash card then tears: header and first pages overwritten.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in Directory.GetFiles(agentDir, "journal.db-*"))
+            {
+                File.Delete(f);
+            }
+
+            await using (var fs = new FileStream(Path.Combine(agentDir, "journal.db"), FileMode.Open, FileAccess.Write))
+            {
+                fs.Write(Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray());
+            }
+
+            var killed = cloud;
+            cloud = killed.WithDataDir(killed.DataDir);
+            await killed.DisposeAsync();
+            await cloud.StartAsync();
+            var (second, secondBoard) = StartAgent(cloud, Id, secret, agentDir);
+            using var stop2 = new CancellationTokenSource();
+            var run2 = second.RunAsync(stop2.Token);
+            try
+            {
+                await Eventually.TrueAsync(() => Task.FromResult(second.Journal.Stats is { } s && s.LastSeq > lastBefore && s.AckedUpTo == s.LastSeq), Wait,
+                    () => $"the recovered agent's events were never acknowledged: {second.Journal.Stats}\n" + cloud.Output);
+                await Eventually.TrueAsync(async () => (await cloud.GetJsonAsync($"/api/v1/chargers/{Id}")).GetProperty("state").GetString() == "Operational", Wait,
+                    () => "the charger's state did not move on after the lost range\n" + cloud.Output);
+
+                var charger = await cloud.GetJsonAsync($"/api/v1/chargers/{Id}");
+                Assert.Equal(second.Journal.Stats.LastSeq, charger.GetProperty("appliedSeq").GetInt64());
+                var gap = Assert.Single(charger.GetProperty("gaps").EnumerateArray());
+                Assert.True(gap.GetProperty("lost").GetBoolean());
+                Assert.Equal(ackedBefore + 1, gap.GetProperty("from").GetInt64());
+                Assert.True(gap.GetProperty("to").GetInt64() >= lastBefore, $"the lost range {gap} must cover the unsent {ackedBefore + 1}..{lastBefore}");
+                var boots = (await cloud.AllEventsAsync(Id)).Where(e => e.GetProperty("type").GetString() == "boot").ToList();
+                Assert.Equal(2, boots.Count);
+                Assert.Equal(gap.GetProperty("to").GetInt64(), boots[1].GetProperty("data").GetProperty("lostUpToSeq").GetInt64());
+                Assert.Contains("journal was corrupt", (await cloud.AllEventsAsync(Id)).Select(e => e.GetProperty("data").ToString()).Aggregate(string.Concat), StringComparison.Ordinal);
+            }
+            finally
+            {
+                await stop2.CancelAsync();
+                await run2;
+                await second.DisposeAsync();
+                secondBoard.Dispose();
+            }
+        }
+        finally
+        {
+            await cloud.DisposeAsync();
+        }
+    }
 }
