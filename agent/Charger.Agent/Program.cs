@@ -13,7 +13,8 @@ if (args.Length >= 1 && args[0] == "engineer")
     return AgentCommands.Engineer(args[1..]);
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json next to the binary, whatever the working directory (systemd, fleet-sim, tests).
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddChargerAgent(args);
 builder.Build().Run();
 return 0;

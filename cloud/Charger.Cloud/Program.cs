@@ -9,7 +9,8 @@ if (CloudCli.IsCommand(args))
     return await CloudCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json next to the binary, whatever the working directory (systemd, ./demo.sh, tests).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddCloudHosting();
 builder.AddCloudStore();
 builder.AddCloudIngest();
