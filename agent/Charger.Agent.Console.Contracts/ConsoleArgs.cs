@@ -68,3 +68,68 @@ public static class SimActions
 
     public static IReadOnlyList<string> All { get; } = [Set, Ramp, Freeze, Unfreeze, Fail, Restore, Input, Power, Weld, Unweld];
 }
+
+/// <summary>
+/// Arguments of <c>record</c>: one service record (the engineer comes from the session). Also the format of
+/// <c>agentctl record --from-json FILE</c>.
+/// </summary>
+public sealed record RecordArgs
+{
+    /// <summary>repair, maintenance, inspection or installation (<see cref="ServiceChecklists.RecordKinds"/>).</summary>
+    public required string Kind { get; init; }
+    /// <summary>Work-order reference (required for a repair).</summary>
+    public string? WorkOrderRef { get; init; }
+    /// <summary>What was found (required).</summary>
+    public string? Findings { get; init; }
+    /// <summary>Cause of the fault (required for a repair).</summary>
+    public string? Cause { get; init; }
+    /// <summary>What was done (required for a repair and a maintenance).</summary>
+    public string? Actions { get; init; }
+    /// <summary>Parts replaced: part number, old and new serial.</summary>
+    public IReadOnlyList<Charger.Protocol.PartReplaced>? Parts { get; init; }
+    /// <summary>The kind's checklist: item id -> done/passed (<see cref="ServiceChecklists"/>).</summary>
+    public IReadOnlyDictionary<string, bool>? Checklist { get; init; }
+    /// <summary>Test results: test -> result (e.g. "insulation resistance" -> "&gt; 500 MΩ").</summary>
+    public IReadOnlyDictionary<string, string>? TestResults { get; init; }
+    /// <summary>The customer's name (required when the customer confirms).</summary>
+    public string? CustomerName { get; init; }
+    /// <summary>The customer confirmed (signed) the work (required for an installation).</summary>
+    public bool CustomerConfirmed { get; init; }
+}
+
+/// <summary>
+/// Arguments of <c>commission</c>: the engineer's answers to the commissioning checklist (all but the self-test, which
+/// the agent runs) and the customer's acceptance.
+/// </summary>
+public sealed record CommissionArgs
+{
+    public string? WorkOrderRef { get; init; }
+    /// <summary>Item id -> passed, for every item of <see cref="ServiceChecklists.CommissioningManualItems"/>.</summary>
+    public IReadOnlyDictionary<string, bool>? Checklist { get; init; }
+    /// <summary>Remarks for the acceptance report.</summary>
+    public string? Findings { get; init; }
+    /// <summary>Measurements taken during installation (e.g. "earth loop impedance" -> "0.4 Ω").</summary>
+    public IReadOnlyDictionary<string, string>? TestResults { get; init; }
+    /// <summary>The customer who accepts the installation (required).</summary>
+    public string? CustomerName { get; init; }
+    /// <summary>The customer accepted and signed (required).</summary>
+    public bool CustomerConfirmed { get; init; }
+}
+
+/// <summary>Arguments of <c>export</c>: the time window of the diagnostics bundle.</summary>
+public sealed record ExportArgs
+{
+    /// <summary>Journal events at or after this time.</summary>
+    public required DateTimeOffset From { get; init; }
+    /// <summary>Journal events before this time.</summary>
+    public required DateTimeOffset To { get; init; }
+}
+
+/// <summary>Arguments of <c>docs</c>.</summary>
+public sealed record DocsArgs
+{
+    /// <summary><c>list</c> or <c>get</c>.</summary>
+    public required string Action { get; init; }
+    /// <summary>The document's file name (for <c>get</c>).</summary>
+    public string? Name { get; init; }
+}

@@ -75,3 +75,24 @@ public sealed record StateData(DiagnosticState State, string Detail);
 
 /// <summary>Result of <c>sim</c>.</summary>
 public sealed record SimData(string Action, string? Target, double? Value, string Detail);
+
+/// <summary>Result of <c>record</c> and <c>commission</c>: the journaled record and its seq.</summary>
+public sealed record RecordData(long? Seq, DateTimeOffset At, ServiceRecordData Record, DiagnosticState State);
+
+/// <summary>A progress line of <c>export</c>: one piece of the bundle, base64.</summary>
+public sealed record ExportChunkData(int Index, string Base64);
+
+/// <summary>One entry of the diagnostics bundle.</summary>
+public sealed record ExportEntryData(string Name, long Bytes);
+
+/// <summary>Result of <c>export</c>; the bundle itself came as <see cref="ExportChunkData"/> progress lines.</summary>
+public sealed record ExportData(string FileName, long Bytes, string Sha256, int Chunks, IReadOnlyList<ExportEntryData> Entries, int Events, bool Truncated);
+
+/// <summary>One cached technical document.</summary>
+public sealed record DocumentInfoData(string Name, string? Title, long Bytes, DateTimeOffset Modified, string MediaType);
+
+/// <summary>Result of <c>docs</c> <c>list</c>.</summary>
+public sealed record DocsListData(string Model, string Directory, IReadOnlyList<DocumentInfoData> Documents);
+
+/// <summary>Result of <c>docs</c> <c>get</c>: the document's bytes, base64.</summary>
+public sealed record DocumentData(DocumentInfoData Info, string ContentBase64);

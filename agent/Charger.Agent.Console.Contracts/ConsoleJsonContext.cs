@@ -24,4 +24,13 @@ namespace Charger.Agent.Console.Contracts;
 [JsonSerializable(typeof(SelfTestData))]
 [JsonSerializable(typeof(StateData))]
 [JsonSerializable(typeof(SimData))]
+[JsonSerializable(typeof(RecordArgs))]
+[JsonSerializable(typeof(CommissionArgs))]
+[JsonSerializable(typeof(ExportArgs))]
+[JsonSerializable(typeof(DocsArgs))]
+[JsonSerializable(typeof(RecordData))]
+[JsonSerializable(typeof(ExportChunkData))]
+[JsonSerializable(typeof(ExportData))]
+[JsonSerializable(typeof(DocsListData))]
+[JsonSerializable(typeof(DocumentData))]
 public sealed partial class ConsoleJsonContext : JsonSerializerContext;

@@ -46,9 +46,13 @@ public static class ConsoleCommandNames
     public const string Maintenance = "maintenance";
     public const string FaultReset = "fault.reset";
     public const string Sim = "sim";
+    public const string Record = "record";
+    public const string Commission = "commission";
+    public const string Export = "export";
+    public const string Docs = "docs";
 
     /// <summary>Every command of this version.</summary>
-    public static IReadOnlyList<string> All { get; } = [Login, Logout, Status, Sensors, Faults, SelfTest, Maintenance, FaultReset, Sim];
+    public static IReadOnlyList<string> All { get; } = [Login, Logout, Status, Sensors, Faults, SelfTest, Maintenance, FaultReset, Sim, Record, Commission, Export, Docs];
 }
 
 /// <summary>Stable error codes of the console protocol.</summary>
@@ -82,6 +86,10 @@ public static class ConsoleErrorCodes
     public const string CauseStillPresent = "cause-still-present";
     /// <summary>A sim command on an agent that does not run with --simulate.</summary>
     public const string NotSimulated = "not-simulated";
+    /// <summary>A commissioning step failed (an item answered no, or the self-test failed); the charger stays in Commissioning.</summary>
+    public const string StepFailed = "step-failed";
+    /// <summary>No such document cached on the agent.</summary>
+    public const string NotFound = "not-found";
     /// <summary>The agent failed to carry out the command (see its log).</summary>
     public const string Internal = "internal";
 }

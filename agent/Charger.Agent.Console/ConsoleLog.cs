@@ -23,6 +23,12 @@ internal static partial class ConsoleLog
     [LoggerMessage(EventId = 1611, Level = LogLevel.Information, Message = "Console: {Engineer} from {Origin} reset {Code}: {Reason}")]
     public static partial void FaultReset(ILogger logger, string engineer, string origin, string code, string reason);
 
+    [LoggerMessage(EventId = 1612, Level = LogLevel.Information, Message = "Console: {Engineer} from {Origin} recorded a {Kind} record (work order {WorkOrder})")]
+    public static partial void Recorded(ILogger logger, string engineer, string origin, string kind, string? workOrder);
+
+    [LoggerMessage(EventId = 1613, Level = LogLevel.Information, Message = "Console: {Engineer} from {Origin} exported a diagnostics bundle of {Bytes} bytes ({Events} events)")]
+    public static partial void Exported(ILogger logger, string engineer, string origin, int bytes, int events);
+
     [LoggerMessage(EventId = 1606, Level = LogLevel.Warning, Message = "Console: {Command} from {Origin} refused: {Why}")]
     public static partial void SessionRefused(ILogger logger, string command, string origin, string why);
 

@@ -24,6 +24,13 @@ public sealed class ConsoleOptions : IValidatableObject
     [Required]
     public string EngineersFile { get; set; } = "engineers.json";
 
+    /// <summary>
+    /// Technical documents cached for on-site use (manuals, wiring diagrams, repair guides), one folder per charger
+    /// model: <c>&lt;DocumentsDirectory&gt;/&lt;model&gt;/</c>. Relative paths are under the data directory.
+    /// </summary>
+    [Required]
+    public string DocumentsDirectory { get; set; } = "docs";
+
     /// <summary>A session ends after this long without a command.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
@@ -51,6 +58,10 @@ public sealed class ConsoleOptions : IValidatableObject
     /// <summary>The engineers file for an agent whose data directory is <paramref name="dataDirectory"/>.</summary>
     public string ResolveEngineersFile(string dataDirectory) =>
         Path.GetFullPath(Path.IsPathRooted(EngineersFile) ? EngineersFile : Path.Combine(dataDirectory, EngineersFile));
+
+    /// <summary>The documents directory for an agent whose data directory is <paramref name="dataDirectory"/>.</summary>
+    public string ResolveDocumentsDirectory(string dataDirectory) =>
+        Path.GetFullPath(Path.IsPathRooted(DocumentsDirectory) ? DocumentsDirectory : Path.Combine(dataDirectory, DocumentsDirectory));
 
     /// <summary>The parsed <see cref="SocketMode"/>.</summary>
     public UnixFileMode ParseSocketMode() => (UnixFileMode)Convert.ToInt32(SocketMode, 8);

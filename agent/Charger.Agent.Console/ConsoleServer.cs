@@ -49,7 +49,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         }
 
         Engineers = new EngineerDirectory(options.ResolveEngineersFile(dataDirectory));
-        _context = new ConsoleContext(agent, options, Engineers, time, logger);
+        _context = new ConsoleContext(agent, options, Engineers, time, logger, options.ResolveDocumentsDirectory(dataDirectory));
         _dispatcher = new ConsoleDispatcher(_context);
         _slots = new SemaphoreSlim(options.MaxConnections, options.MaxConnections);
     }
@@ -209,8 +209,7 @@ public sealed class ConsoleServer : IAsyncDisposable
             return ConsoleDispatcher.Error(ConsoleErrorCodes.BadRequest, "Not a valid request: 'command' is missing.");
         }
 
-        var call = new ConsoleCall(request, peer, (step, ct) =>
-            WriteAsync(stream, new ConsoleReply { Progress = JsonSerializer.SerializeToElement(step, ConsoleJsonContext.Default.SelfTestStepData) }, ct));
+        var call = new ConsoleCall(request, peer, (progress, ct) => WriteAsync(stream, new ConsoleReply { Progress = progress }, ct));
         return await _dispatcher.HandleAsync(call, cancellationToken).ConfigureAwait(false);
     }
 

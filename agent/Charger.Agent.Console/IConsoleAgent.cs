@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Charger.Agent.Board.Simulated;
 using Charger.Agent.Core;
 using Charger.Agent.Core.Board;
@@ -37,6 +38,21 @@ public interface IConsoleAgent
 
     /// <summary>The simulated board's control surface; null unless the agent runs with --simulate.</summary>
     ISimulationControl? Simulation { get; }
+
+    /// <summary>
+    /// The settings the agent runs with, by configuration section (<c>{"Agent":{...},"Mqtt":{...}}</c>), secrets
+    /// included: the console redacts them before they leave the agent (<c>export</c>).
+    /// </summary>
+    JsonObject Settings();
+
+    /// <summary>The diagnostics state machine's graph as a markdown document (as committed in the agent's docs).</summary>
+    string StateMachineMarkdown();
+
+    /// <summary>
+    /// Persists that the charger is commissioned and leaves Commissioning. Call only on the agent's loop (inside
+    /// <see cref="PostAsync{T}"/>) with the engine it was given.
+    /// </summary>
+    Task AcceptCommissioningAsync(DiagnosticsEngine engine, string reason, CancellationToken cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> on the agent's diagnostics loop and returns its result.</summary>
     Task<T> PostAsync<T>(Func<DiagnosticsEngine, Task<T>> work, CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Charger.Agent.Core;
 using Charger.Agent.Core.Board;
@@ -28,10 +29,15 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     private readonly Channel<Func<DiagnosticsEngine, Task>> _commands = Channel.CreateUnbounded<Func<DiagnosticsEngine, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private long _heartbeatTicks;
 
-    private AgentRuntime(AgentOptions agent, DiagnosticsOptions diagnostics, IJournal journal, EventRecorder recorder, DiagnosticsEngine engine,
-        OutboxPublisher publisher, IBoard board, TimeProvider time, ILogger logger)
+    private readonly JournalOptions _journalOptions;
+    private readonly MqttPublisherOptions _mqtt;
+
+    private AgentRuntime(AgentOptions agent, DiagnosticsOptions diagnostics, JournalOptions journalOptions, MqttPublisherOptions mqtt, IJournal journal,
+        EventRecorder recorder, DiagnosticsEngine engine, OutboxPublisher publisher, IBoard board, TimeProvider time, ILogger logger)
     {
         _agent = agent;
+        _journalOptions = journalOptions;
+        _mqtt = mqtt;
         _diagnostics = diagnostics;
         Journal = journal;
         Recorder = recorder;
@@ -73,7 +79,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         var recorder = new EventRecorder(journal, time, loggers.CreateLogger<EventRecorder>());
         var engine = new DiagnosticsEngine(diagnostics, recorder, time, loggers.CreateLogger<DiagnosticsEngine>());
         var publisher = new OutboxPublisher(agent.ChargerId, mqtt, recorder, time, loggers.CreateLogger<OutboxPublisher>());
-        var runtime = new AgentRuntime(agent, diagnostics, journal, recorder, engine, publisher, board, time, loggers.CreateLogger<AgentRuntime>());
+        var runtime = new AgentRuntime(agent, diagnostics, journalOptions, mqtt, journal, recorder, engine, publisher, board, time, loggers.CreateLogger<AgentRuntime>());
         if (journal.RecoveredFrom is { } movedTo)
         {
             runtime.LogJournalRecovered(movedTo);
@@ -196,14 +202,34 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <summary>Marks the charger commissioned (persisted) and leaves Commissioning.</summary>
     public Task MarkCommissionedAsync(CancellationToken cancellationToken) => PostAsync(async engine =>
     {
+        await AcceptCommissioningAsync(engine, "commissioning accepted", cancellationToken).ConfigureAwait(false);
+        return true;
+    }, cancellationToken);
+
+    /// <summary>
+    /// Marks the charger commissioned (persisted) and leaves Commissioning; call only on the loop (inside
+    /// <see cref="PostAsync{T}"/>), with the engine it gave.
+    /// </summary>
+    public async Task AcceptCommissioningAsync(DiagnosticsEngine engine, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
         await Journal.SetStateAsync(CommissionedKey, "true", cancellationToken).ConfigureAwait(false);
         if (engine.State == DiagnosticState.Commissioning)
         {
-            await engine.FireExternalAsync(DiagnosticTrigger.CommissioningAccepted, "commissioning accepted", cancellationToken).ConfigureAwait(false);
+            await engine.FireExternalAsync(DiagnosticTrigger.CommissioningAccepted, reason, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        return true;
-    }, cancellationToken);
+    /// <summary>The settings this agent was built with, by configuration section (secrets included).</summary>
+    public JsonObject Settings() => new()
+    {
+        [AgentOptions.Section] = JsonSerializer.SerializeToNode(_agent, SettingsJson),
+        [DiagnosticsOptions.Section] = JsonSerializer.SerializeToNode(_diagnostics, SettingsJson),
+        [JournalOptions.Section] = JsonSerializer.SerializeToNode(_journalOptions, SettingsJson),
+        [MqttPublisherOptions.Section] = JsonSerializer.SerializeToNode(_mqtt, SettingsJson),
+    };
+
+    private static readonly JsonSerializerOptions SettingsJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private async Task QueueTelemetryAsync(BoardSnapshot snapshot, CancellationToken cancellationToken)
     {

@@ -21,6 +21,13 @@ public sealed class RuntimeConsoleAgent(AgentRuntime runtime, DiagnosticsOptions
     public bool Connected => runtime.Publisher.IsConnected;
     public ISimulationControl? Simulation => simulation;
 
+    public System.Text.Json.Nodes.JsonObject Settings() => runtime.Settings();
+
+    public string StateMachineMarkdown() => AgentCommands.StateMachineMarkdown();
+
+    public Task AcceptCommissioningAsync(DiagnosticsEngine engine, string reason, CancellationToken cancellationToken) =>
+        runtime.AcceptCommissioningAsync(engine, reason, cancellationToken);
+
     public Task<T> PostAsync<T>(Func<DiagnosticsEngine, Task<T>> work, CancellationToken cancellationToken) => runtime.PostAsync(work, cancellationToken);
 
     /// <summary>Builds and starts the console server of <paramref name="runtime"/>; null when the console is disabled.</summary>

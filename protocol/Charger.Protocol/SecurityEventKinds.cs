@@ -22,6 +22,10 @@ public static class SecurityEventKinds
     public const string MaintenanceExited = nameof(MaintenanceExited);
     /// <summary>An engineer reset a latching fault; <c>detail</c> has the code and the reason.</summary>
     public const string FaultReset = nameof(FaultReset);
+    /// <summary>An engineer completed commissioning on site: the charger left Commissioning; <c>detail</c> names the customer and work order.</summary>
+    public const string CommissioningAccepted = nameof(CommissioningAccepted);
+    /// <summary>An engineer exported a diagnostics bundle; <c>detail</c> has the time window.</summary>
+    public const string DiagnosticsExported = nameof(DiagnosticsExported);
 }
 
 /// <summary>Known <c>kind</c>s of <c>service.record</c> (v1); like security kinds, a free string on the wire.</summary>

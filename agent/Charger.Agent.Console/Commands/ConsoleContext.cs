@@ -9,8 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace Charger.Agent.Console.Commands;
 
 /// <summary>One request being served: what was asked, by whom, and where progress lines go.</summary>
-internal sealed record ConsoleCall(ConsoleRequest Request, PeerCredentials Peer, Func<SelfTestStepData, CancellationToken, Task> Progress)
+internal sealed record ConsoleCall(ConsoleRequest Request, PeerCredentials Peer, Func<JsonElement, CancellationToken, Task> SendProgress)
 {
+    /// <summary>Sends one progress line (<c>{"progress":{...}}</c>) before the reply.</summary>
+    public Task Progress<T>(T progress, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        SendProgress(JsonSerializer.SerializeToElement(progress, typeInfo), cancellationToken);
+
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     /// <summary>The command's arguments as <typeparamref name="T"/>; a missing, unknown or mistyped member is a bad request.</summary>
@@ -44,8 +48,11 @@ internal sealed record ConsoleCall(ConsoleRequest Request, PeerCredentials Peer,
 }
 
 /// <summary>What the command handlers of one console server share.</summary>
-internal sealed class ConsoleContext(IConsoleAgent agent, ConsoleOptions options, EngineerDirectory engineers, TimeProvider time, ILogger logger)
+internal sealed class ConsoleContext(IConsoleAgent agent, ConsoleOptions options, EngineerDirectory engineers, TimeProvider time, ILogger logger, string documentsDirectory)
 {
+    /// <summary>Where the technical documents are cached: one folder per charger model.</summary>
+    public string DocumentsDirectory { get; } = documentsDirectory;
+
     public IConsoleAgent Agent { get; } = agent;
     public ConsoleOptions Options { get; } = options;
     public EngineerDirectory Engineers { get; } = engineers;

@@ -17,6 +17,9 @@ internal sealed class ConsoleDispatcher
         var selfTest = new SelfTestRunner(context);
         var service = new ServiceCommands(context);
         var sim = new SimCommand(context);
+        var records = new RecordCommands(context, selfTest);
+        var export = new ExportCommand(context, read);
+        var docs = new DocsCommand(context);
         _commands = new(StringComparer.Ordinal)
         {
             [ConsoleCommandNames.Login] = login.LoginAsync,
@@ -28,6 +31,10 @@ internal sealed class ConsoleDispatcher
             [ConsoleCommandNames.Maintenance] = service.MaintenanceAsync,
             [ConsoleCommandNames.FaultReset] = service.FaultResetAsync,
             [ConsoleCommandNames.Sim] = sim.RunAsync,
+            [ConsoleCommandNames.Record] = records.RecordAsync,
+            [ConsoleCommandNames.Commission] = records.CommissionAsync,
+            [ConsoleCommandNames.Export] = export.RunAsync,
+            [ConsoleCommandNames.Docs] = docs.RunAsync,
         };
     }
 

@@ -15,14 +15,21 @@ internal sealed class ReadCommands(ConsoleContext context)
     public async Task<JsonElement> StatusAsync(ConsoleCall call, CancellationToken cancellationToken)
     {
         call.NoArgs();
+        var (check, session) = context.Sessions.Check(call.Request.Session, call.Peer.Uid);
+        var status = await BuildStatusAsync(check == Security.SessionCheck.Valid ? session!.Engineer : null, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToElement(status, ConsoleJsonContext.Default.StatusData);
+    }
+
+    /// <summary>The status as <c>status</c> reports it.</summary>
+    public async Task<StatusData> BuildStatusAsync(string? engineer, CancellationToken cancellationToken)
+    {
         var agent = context.Agent;
         var (state, permitted, faults, counters) = await agent.PostAsync(
             engine => Task.FromResult((engine.State, engine.ChargingPermitted, engine.ActiveFaults, engine.Counters)), cancellationToken).ConfigureAwait(false);
         var stats = agent.Journal.Stats;
         var identity = agent.Board.Identity;
         var now = context.Time.GetUtcNow();
-        var (check, session) = context.Sessions.Check(call.Request.Session, call.Peer.Uid);
-        return JsonSerializer.SerializeToElement(new StatusData
+        return new StatusData
         {
             ChargerId = agent.ChargerId,
             State = state,
@@ -35,19 +42,23 @@ internal sealed class ReadCommands(ConsoleContext context)
             UptimeSeconds = Math.Max(0, (now - agent.StartedAt).TotalSeconds),
             Counters = counters,
             Simulated = agent.Simulation is not null,
-            Engineer = check == Security.SessionCheck.Valid ? session!.Engineer : null,
-        }, ConsoleJsonContext.Default.StatusData);
+            Engineer = engineer,
+        };
     }
 
     public async Task<JsonElement> SensorsAsync(ConsoleCall call, CancellationToken cancellationToken)
     {
         call.NoArgs();
+        return JsonSerializer.SerializeToElement(await BuildSensorsAsync(cancellationToken).ConfigureAwait(false), ConsoleJsonContext.Default.SensorsData);
+    }
+
+    /// <summary>The latest readings as <c>sensors</c> reports them.</summary>
+    public async Task<SensorsData> BuildSensorsAsync(CancellationToken cancellationToken)
+    {
         var (snapshot, faults) = await context.Agent.PostAsync(engine => Task.FromResult((engine.LastSnapshot, engine.ActiveFaults)), cancellationToken).ConfigureAwait(false);
         var sensors = SensorNames.All.Select(name => Sensor(name, snapshot?.Sensors.GetValueOrDefault(name), faults)).ToList();
         var inputs = snapshot is null ? [] : Inputs(snapshot);
-        return JsonSerializer.SerializeToElement(
-            new SensorsData(snapshot?.Timestamp, sensors, inputs, snapshot?.EnergyPulses ?? 0, snapshot?.ContactorCommandClosed ?? false),
-            ConsoleJsonContext.Default.SensorsData);
+        return new SensorsData(snapshot?.Timestamp, sensors, inputs, snapshot?.EnergyPulses ?? 0, snapshot?.ContactorCommandClosed ?? false);
     }
 
     public async Task<JsonElement> FaultsAsync(ConsoleCall call, CancellationToken cancellationToken)

@@ -26,20 +26,7 @@ internal sealed class SelfTestRunner(ConsoleContext context)
     {
         call.NoArgs();
         var session = await context.RequireSessionAsync(call, cancellationToken).ConfigureAwait(false);
-        var results = new List<SelfTestStepData>();
-        for (var i = 0; i < _steps.Count; i++)
-        {
-            var step = _steps[i];
-            var (pass, seen) = await context.Agent.PostAsync(async engine =>
-            {
-                var snapshot = await context.Agent.Board.ReadAsync(cancellationToken).ConfigureAwait(false);
-                return step.Check(snapshot, engine.ActiveFaults);
-            }, cancellationToken).ConfigureAwait(false);
-            var data = new SelfTestStepData(i + 1, _steps.Count, step.Name, pass, seen, step.Expected);
-            results.Add(data);
-            await call.Progress(data, cancellationToken).ConfigureAwait(false);
-        }
-
+        var results = await RunStepsAsync(call, cancellationToken).ConfigureAwait(false);
         var passed = results.All(r => r.Pass);
         var failed = results.Where(r => !r.Pass).Select(r => r.Name).ToList();
         var at = context.Time.GetUtcNow();
@@ -56,6 +43,26 @@ internal sealed class SelfTestRunner(ConsoleContext context)
         context.Visit.SelfTested(at, passed);
         ConsoleLog.Action(context.Logger, session.Engineer, call.Peer.Origin, passed ? "self-test passed" : "self-test failed");
         return JsonSerializer.SerializeToElement(new SelfTestData(passed, at, session.Engineer, results, record?.Seq), ConsoleJsonContext.Default.SelfTestData);
+    }
+
+    /// <summary>Runs every step on a fresh board read, sending each as a progress line; journals nothing.</summary>
+    public async Task<IReadOnlyList<SelfTestStepData>> RunStepsAsync(ConsoleCall call, CancellationToken cancellationToken)
+    {
+        var results = new List<SelfTestStepData>();
+        for (var i = 0; i < _steps.Count; i++)
+        {
+            var step = _steps[i];
+            var (pass, seen) = await context.Agent.PostAsync(async engine =>
+            {
+                var snapshot = await context.Agent.Board.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return step.Check(snapshot, engine.ActiveFaults);
+            }, cancellationToken).ConfigureAwait(false);
+            var data = new SelfTestStepData(i + 1, _steps.Count, step.Name, pass, seen, step.Expected);
+            results.Add(data);
+            await call.Progress(data, ConsoleJsonContext.Default.SelfTestStepData, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
     }
 
     private static List<Step> BuildSteps(IReadOnlyDictionary<string, (double? Min, double? Max)> limits)
