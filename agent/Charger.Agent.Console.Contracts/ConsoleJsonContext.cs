@@ -33,4 +33,5 @@ namespace Charger.Agent.Console.Contracts;
 [JsonSerializable(typeof(ExportData))]
 [JsonSerializable(typeof(DocsListData))]
 [JsonSerializable(typeof(DocumentData))]
+[JsonSerializable(typeof(DocumentInfoData))]
 public sealed partial class ConsoleJsonContext : JsonSerializerContext;

@@ -121,6 +121,10 @@ public static class AgentctlApp
         root.Subcommands.Add(selftest);
         root.Subcommands.Add(maintenance);
         root.Subcommands.Add(fault);
+        root.Subcommands.Add(ServiceCommandLine.Record(env, Runner));
+        root.Subcommands.Add(ServiceCommandLine.Commission(env, Runner));
+        root.Subcommands.Add(ServiceCommandLine.Export(Runner));
+        root.Subcommands.Add(ServiceCommandLine.Docs(Runner));
         root.Subcommands.Add(SimCommands.Build(Runner));
         return root;
     }

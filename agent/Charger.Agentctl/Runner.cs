@@ -7,7 +7,7 @@ using Spectre.Console.Rendering;
 namespace Charger.Agentctl;
 
 /// <summary>Runs one agentctl command against one agent socket and prints the outcome.</summary>
-internal sealed class Runner(AgentctlEnvironment env, string socket, bool json)
+internal sealed partial class Runner(AgentctlEnvironment env, string socket, bool json)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly SessionFile _sessions = new(env.StateDirectory);

@@ -101,6 +101,90 @@ internal static class Views
         return new Rows(table, new Markup(summary));
     }
 
+    public static IRenderable Record(RecordData d)
+    {
+        var r = d.Record;
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                grid.AddRow(new Markup($"[bold]{key}[/]"), new Markup(Esc(value)));
+            }
+        }
+
+        Row("kind", r.Kind);
+        Row("engineer", r.EngineerId);
+        Row("work order", r.WorkOrderRef);
+        Row("findings", r.Findings);
+        Row("cause", r.Cause);
+        Row("actions", r.Actions);
+        Row("customer", r.CustomerName is null ? null : $"{r.CustomerName} ({(r.CustomerConfirmed ? "confirmed" : "not confirmed")})");
+        var rows = new List<IRenderable> { grid };
+        if (r.Parts is { Count: > 0 } parts)
+        {
+            var table = new Table().Title("parts replaced").AddColumns("part number", "old serial", "new serial");
+            foreach (var p in parts)
+            {
+                table.AddRow(Esc(p.PartNumber), Esc(p.OldSerial ?? "-"), Esc(p.NewSerial ?? "-"));
+            }
+
+            rows.Add(table);
+        }
+
+        if (r.Checklist is { Count: > 0 } checklist)
+        {
+            var table = new Table().Title("checklist").AddColumns("item", "answer");
+            foreach (var (item, done) in checklist)
+            {
+                table.AddRow(Esc(item), done ? "[green]yes[/]" : "[red]no[/]");
+            }
+
+            rows.Add(table);
+        }
+
+        if (r.TestResults is { Count: > 0 } tests)
+        {
+            var table = new Table().Title("test results").AddColumns("test", "result");
+            foreach (var (test, result) in tests)
+            {
+                table.AddRow(Esc(test), Esc(result));
+            }
+
+            rows.Add(table);
+        }
+
+        rows.Add(new Markup(Esc($"{r.Kind} record journaled as seq {d.Seq?.ToString(CultureInfo.InvariantCulture) ?? "?"} at {Time(d.At)}; state {d.State}")));
+        return new Rows(rows);
+    }
+
+    public static IRenderable Export(ExportData d, string path)
+    {
+        var table = new Table().Title($"diagnostics bundle {Esc(path)}").AddColumns("entry", "bytes");
+        foreach (var e in d.Entries)
+        {
+            table.AddRow(Esc(e.Name), e.Bytes.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return new Rows(table, new Markup(Esc($"{d.Bytes} bytes (sha256 {d.Sha256}), {d.Events} journal events{(d.Truncated ? " (truncated: the newest kept)" : string.Empty)}")));
+    }
+
+    public static IRenderable Docs(DocsListData d)
+    {
+        if (d.Documents.Count == 0)
+        {
+            return new Markup(Esc($"no documents cached for model {d.Model} (in {d.Directory})"));
+        }
+
+        var table = new Table().Title($"documents for model {Esc(d.Model)}").AddColumns("name", "title", "type", "bytes", "modified");
+        foreach (var doc in d.Documents)
+        {
+            table.AddRow(Esc(doc.Name), Esc(doc.Title ?? ""), Esc(doc.MediaType), doc.Bytes.ToString(CultureInfo.InvariantCulture), Esc(Time(doc.Modified)));
+        }
+
+        return table;
+    }
+
     public static string Esc(string text) => Markup.Escape(text);
 
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
