@@ -71,8 +71,11 @@ cat <<INFO
     curl -s 127.0.0.1:$HTTP/api/v1/faults?status=active
     curl -s 127.0.0.1:$HTTP/api/v1/chargers
     curl -s 127.0.0.1:$HTTP/api/v1/chargers/CP-DEMO-005/events
+    curl -s 127.0.0.1:$HTTP/api/v1/service-records        # the maintenance log (engineers' records)
     curl -s 127.0.0.1:$HTTP/api/v1/dead-letters
     curl -s 127.0.0.1:$HTTP/healthz
+    curl -s 127.0.0.1:$HTTP/metrics | grep ^charger_       # Prometheus metrics
+    curl -s 127.0.0.1:$HTTP/openapi/v1.json                # the API's OpenAPI document
   Logs: $DEMO/cloud.log, $DEMO/fleet.log     Agent journals: $DEMO/fleet/<id>/journal.db
   Broker: every connection, refusal and ack is logged in $DEMO/cloud.log (grep -i broker). A charger may read only
           its own topics, so the API above is the fleet-wide view.
