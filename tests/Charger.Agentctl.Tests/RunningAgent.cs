@@ -31,12 +31,14 @@ internal sealed class RunningAgent : IAsyncDisposable
     public const string ChargerId = "CP-TEST-1";
     public const string Engineer = "eng-1";
     public const string Pin = "246810";
+    /// <summary>The agent's MQTT secret: a diagnostics bundle must never hold it.</summary>
+    public const string MqttPassword = "mqtt-Secret-4f9c2e7a-never-export";
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
     private readonly SimulatedCharger _board;
 
-    private RunningAgent(string root, ConsoleOptions options, bool simulated)
+    private RunningAgent(string root, ConsoleOptions options, bool simulated, bool requireCommissioning)
     {
         Root = root;
         DataDirectory = Path.Combine(root, "fleet", ChargerId);
@@ -45,9 +47,9 @@ internal sealed class RunningAgent : IAsyncDisposable
         _board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 7);
         var diagnostics = new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 2, ClearSamples = 2 };
         Runtime = AgentRuntime.Create(
-            new AgentOptions { ChargerId = ChargerId, DataDirectory = DataDirectory, Simulate = true, TelemetryInterval = TimeSpan.Zero },
+            new AgentOptions { ChargerId = ChargerId, DataDirectory = DataDirectory, Simulate = true, TelemetryInterval = TimeSpan.Zero, RequireCommissioning = requireCommissioning },
             diagnostics, new JournalOptions(),
-            new MqttPublisherOptions { Host = "127.0.0.1", Port = 1, Password = "unused", ReconnectMinDelay = TimeSpan.FromSeconds(30), ReconnectMaxDelay = TimeSpan.FromSeconds(60) },
+            new MqttPublisherOptions { Host = "127.0.0.1", Port = 1, Password = MqttPassword, ReconnectMinDelay = TimeSpan.FromSeconds(30), ReconnectMaxDelay = TimeSpan.FromSeconds(60) },
             _board.Board, TimeProvider.System, NullLoggerFactory.Instance);
         Server = new ConsoleServer(options, DataDirectory,
             new RuntimeConsoleAgent(Runtime, diagnostics, simulated ? _board.Simulator : null, Clock.GetUtcNow()), Clock, NullLogger<ConsoleServer>.Instance);
@@ -63,14 +65,14 @@ internal sealed class RunningAgent : IAsyncDisposable
     public ConsoleServer Server { get; }
     public string StateDirectory => Path.Combine(Root, "state");
 
-    /// <summary>Starts an agent and waits until it is Operational.</summary>
-    public static async Task<RunningAgent> StartAsync(ConsoleOptions? options = null, bool simulated = true)
+    /// <summary>Starts an agent and waits until it is Operational (or Commissioning, for a charger never commissioned).</summary>
+    public static async Task<RunningAgent> StartAsync(ConsoleOptions? options = null, bool simulated = true, bool requireCommissioning = false)
     {
         var root = Directory.CreateTempSubdirectory("agentctl-tests-").FullName;
         // Traversable by other users, so that the permission tests reach the socket's own mode.
         File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
-        var agent = new RunningAgent(root, options ?? new ConsoleOptions(), simulated);
-        await agent.WaitForStateAsync(DiagnosticState.Operational);
+        var agent = new RunningAgent(root, options ?? new ConsoleOptions(), simulated, requireCommissioning);
+        await agent.WaitForStateAsync(requireCommissioning ? DiagnosticState.Commissioning : DiagnosticState.Operational);
         return agent;
     }
 
@@ -80,7 +82,6 @@ internal sealed class RunningAgent : IAsyncDisposable
     public async Task<CtlResult> CtlWithInputAsync(string? stdin, params string[] args)
     {
         using var output = new StringWriter();
-        using var error = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
@@ -89,19 +90,27 @@ internal sealed class RunningAgent : IAsyncDisposable
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = 220;
+        var result = await CtlWithConsoleAsync(console, interactive: false, stdin, args);
+        return result with { Out = output.ToString() };
+    }
+
+    /// <summary>Runs agentctl with the given console (e.g. Spectre's TestConsole with scripted keys for prompts).</summary>
+    public async Task<CtlResult> CtlWithConsoleAsync(IAnsiConsole console, bool interactive, string? stdin, params string[] args)
+    {
+        using var error = new StringWriter();
         var env = new AgentctlEnvironment
         {
             Out = console,
             Error = error,
             In = new StringReader(stdin ?? string.Empty),
-            Interactive = false,
+            Interactive = interactive,
             StateDirectory = StateDirectory,
             DemoDirectory = Path.Combine(Root, "fleet"),
             DefaultSocket = Server.SocketPath,
         };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var code = await AgentctlApp.RunAsync(args, env, timeout.Token);
-        return new CtlResult(code, output.ToString(), error.ToString());
+        return new CtlResult(code, string.Empty, error.ToString());
     }
 
     public Task<CtlResult> LoginAsync(string pin = Pin, string engineer = Engineer) => CtlWithInputAsync(pin + "\n", "login", engineer, "--pin-stdin");
