@@ -40,6 +40,7 @@ public sealed class Fleet : IAsyncDisposable
                 new JournalOptions(),
                 new MqttPublisherOptions { Host = options.BrokerHost, Port = options.BrokerPort, Password = secret, ReconnectMaxDelay = TimeSpan.FromSeconds(10) },
                 board.Board, time, loggers);
+            CacheDocuments(options.DocsDirectory, dataDirectory);
             // Each charger serves its own console socket: <data-dir>/<id>/agent.sock (agentctl --charger <id>).
             var console = RuntimeConsoleAgent.StartServer(runtime,
                 new ConsoleOptions { EngineersFile = options.EngineersFile is null ? "engineers.json" : Path.GetFullPath(options.EngineersFile) },
@@ -48,6 +49,25 @@ public sealed class Fleet : IAsyncDisposable
         }
 
         return fleet;
+    }
+
+    /// <summary>Copies the per-model documents (<c>source/&lt;model&gt;/*</c>) into the charger's <c>docs/</c> (Console:DocumentsDirectory).</summary>
+    private static void CacheDocuments(string? source, string dataDirectory)
+    {
+        if (source is null || !Directory.Exists(source))
+        {
+            return;
+        }
+
+        foreach (var model in Directory.GetDirectories(source))
+        {
+            var target = Path.Combine(dataDirectory, "docs", Path.GetFileName(model));
+            Directory.CreateDirectory(target);
+            foreach (var file in Directory.GetFiles(model))
+            {
+                File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+            }
+        }
     }
 
     /// <summary>Runs every agent and plays every scenario until cancelled.</summary>

@@ -12,22 +12,28 @@ public sealed record FleetOptions
     public string? ScenarioDirectory { get; init; }
     /// <summary>Engineers file every simulated charger's console uses; default engineers.json in each data directory.</summary>
     public string? EngineersFile { get; init; }
+    /// <summary>
+    /// Technical documents to cache on every simulated charger, one folder per model (<c>DIR/&lt;model&gt;/*</c>), copied
+    /// to each charger's <c>docs/</c>; default: the <c>docs</c> folder shipped next to fleet-sim.
+    /// </summary>
+    public string? DocsDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "docs");
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan CountersInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     public const string Usage = """
-        usage: fleet-sim --secrets FILE [--broker HOST:PORT] [--data-dir DIR] [--scenarios DIR] [--poll 00:00:01] [--engineers FILE]
+        usage: fleet-sim --secrets FILE [--broker HOST:PORT] [--data-dir DIR] [--scenarios DIR] [--poll 00:00:01] [--engineers FILE] [--docs DIR]
 
         Runs one real agent (diagnostics, journal, publisher) per line of FILE ("<chargerId> <secret>", as written by
         `charger-cloud enrol`), each on its own simulated board with its own journal under DIR/<chargerId>/.
         Charger i plays the i-th scenario of DIR (sorted by name; the last one repeats) when --scenarios is given.
         Each charger serves its console on DIR/<chargerId>/agent.sock; --engineers names the engineers file they share
-        (written by `charger-agent engineer add`).
+        (written by `charger-agent engineer add`). --docs DIR holds technical documents per model (DIR/<model>/), copied
+        into each charger's DIR/<chargerId>/docs/ for `agentctl docs` (default: the docs shipped with fleet-sim).
         """;
 
     public static FleetOptions Parse(string[] args)
     {
-        string? secrets = null, data = null, scenarios = null, broker = null, poll = null, engineers = null;
+        string? secrets = null, data = null, scenarios = null, broker = null, poll = null, engineers = null, docs = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -39,6 +45,7 @@ public sealed record FleetOptions
                 case "--broker": broker = Next(); break;
                 case "--poll": poll = Next(); break;
                 case "--engineers": engineers = Next(); break;
+                case "--docs": docs = Next(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'.");
             }
         }
@@ -49,6 +56,11 @@ public sealed record FleetOptions
         }
 
         var options = new FleetOptions { SecretsFile = secrets, DataDirectory = data ?? ".demo/fleet", ScenarioDirectory = scenarios, EngineersFile = engineers };
+        if (docs is not null)
+        {
+            options = options with { DocsDirectory = docs };
+        }
+
         if (broker is not null)
         {
             var parts = broker.Split(':');
