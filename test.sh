@@ -9,6 +9,7 @@ need=()
 command -v mosquitto > /dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_pub > /dev/null 2>&1 || need+=(mosquitto-clients)
 command -v curl > /dev/null 2>&1 || need+=(curl)
+command -v systemd-analyze > /dev/null 2>&1 || need+=(systemd)    # verifies the units of deploy/
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

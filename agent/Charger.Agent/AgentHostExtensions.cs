@@ -20,6 +20,12 @@ public static class AgentHostExtensions
         builder.Services.AddSystemd();
         // AddSystemd registers the notifier only under systemd; the watchdog asks it whether it is enabled.
         builder.Services.TryAddSingleton<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier, Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>();
+        if (!Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
+        {
+            // AddSystemd only recognises systemd as the parent process; any supervisor that sets NOTIFY_SOCKET (a test
+            // harness, s6, systemd-run --scope) waits for READY=1 just the same.
+            builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Systemd.SystemdLifetime>();
+        }
 
         builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DiagnosticsOptions>().BindConfiguration(DiagnosticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();

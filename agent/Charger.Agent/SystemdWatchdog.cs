@@ -10,13 +10,20 @@ namespace Charger.Agent;
 /// (its heartbeat is younger than the watchdog period): a hung loop gets the service restarted.
 /// UseSystemd() sends READY=1 and STOPPING=1 but has no watchdog of its own.
 /// </summary>
-public sealed partial class SystemdWatchdog(ISystemdNotifier notifier, AgentHostedService agent, TimeProvider time, ILogger<SystemdWatchdog> logger) : BackgroundService
+public sealed partial class SystemdWatchdog(ISystemdNotifier notifier, AgentHostedService agent, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<SystemdWatchdog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!notifier.IsEnabled || !TryGetPeriod(out var period))
         {
             return;
+        }
+
+        // Pings start once the host has started (and UseSystemd has said READY=1).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
 
         LogWatchdogEnabled(logger, period.TotalSeconds);

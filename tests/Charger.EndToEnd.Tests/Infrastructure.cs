@@ -56,13 +56,18 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>Runs an executable (e.g. mosquitto).</summary>
-    public ChildProcess(string executable, IEnumerable<string> args, string workingDirectory, bool native)
+    public ChildProcess(string executable, IEnumerable<string> args, string workingDirectory, bool native, IReadOnlyDictionary<string, string>? environment = null)
     {
         _ = native;
         var psi = new ProcessStartInfo(executable) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         psi.Environment["DOTNET_NOLOGO"] = "1";
