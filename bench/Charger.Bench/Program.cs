@@ -254,9 +254,20 @@ namespace Charger.Bench
             var secret = await cloud.EnrolAsync(Id);
             await cloud.StartAsync();
             var scenario = Path.Combine(Repo.Root, "tools/Charger.FleetSimulator/scenarios/over-temperature.json");
-            using var agent = new ChildProcess(Repo.AgentDll,
+
+            // A private copy of the build: a rebuild during a long run must not rewrite the files the process maps.
+            var binaries = Path.Combine(dir, "bin");
+            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(Repo.AgentDll)!, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(binaries, Path.GetRelativePath(Path.GetDirectoryName(Repo.AgentDll)!, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            var agentDll = Path.Combine(binaries, Path.GetFileName(Repo.AgentDll));
+            using var agent = new ChildProcess(agentDll,
                 ["--simulate", $"--Agent:ChargerId={Id}", $"--Agent:DataDirectory={Path.Combine(dir, "agent")}", $"--Agent:Scenario={scenario}",
-                 $"--Mqtt:Port={cloud.MqttPort}", $"--Mqtt:Password={secret}"], Path.GetDirectoryName(Repo.AgentDll)!);
+                 $"--Mqtt:Port={cloud.MqttPort}", $"--Mqtt:Password={secret}"], binaries);
             Console.WriteLine(Machine.Describe());
             Console.WriteLine($"## resident memory of charger-agent --simulate (over-temperature scenario, JIT, {Repo.Configuration}), sampled each minute");
             Console.WriteLine("| minute | VmRSS MiB | VmHWM MiB | events stored |");
