@@ -76,7 +76,20 @@ namespace Charger.Bench
             return (runtime, board);
         }
 
-        private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+        private static string CopyBuild(string dll, string target)
+        {
+            var source = Path.GetDirectoryName(dll)!;
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var to = Path.Combine(target, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(file, to);
+            }
+
+            return Path.Combine(target, Path.GetFileName(dll));
+        }
+
+                private static double Percentile(List<double> sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
         /// <summary>
         /// Fault-to-stored latency: the door input toggles N times on the simulated board; each fault.raised/fault.cleared/
@@ -250,24 +263,17 @@ namespace Charger.Bench
         {
             const string Id = "CP-BENCH-RSS";
             var dir = Repo.TempDir("bench-rss");
-            await using var cloud = new CloudProcess(Path.Combine(dir, "cloud"));
+
+            // Private copies of the builds: a rebuild during a long run must not rewrite the files the processes map.
+            var agentDll = CopyBuild(Repo.AgentDll, Path.Combine(dir, "agent-bin"));
+            await using var cloud = new CloudProcess(Path.Combine(dir, "cloud")) { Dll = CopyBuild(Repo.CloudDll, Path.Combine(dir, "cloud-bin")) };
             var secret = await cloud.EnrolAsync(Id);
             await cloud.StartAsync();
             var scenario = Path.Combine(Repo.Root, "tools/Charger.FleetSimulator/scenarios/over-temperature.json");
 
-            // A private copy of the build: a rebuild during a long run must not rewrite the files the process maps.
-            var binaries = Path.Combine(dir, "bin");
-            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(Repo.AgentDll)!, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(binaries, Path.GetRelativePath(Path.GetDirectoryName(Repo.AgentDll)!, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-
-            var agentDll = Path.Combine(binaries, Path.GetFileName(Repo.AgentDll));
             using var agent = new ChildProcess(agentDll,
                 ["--simulate", $"--Agent:ChargerId={Id}", $"--Agent:DataDirectory={Path.Combine(dir, "agent")}", $"--Agent:Scenario={scenario}",
-                 $"--Mqtt:Port={cloud.MqttPort}", $"--Mqtt:Password={secret}"], binaries);
+                 $"--Mqtt:Port={cloud.MqttPort}", $"--Mqtt:Password={secret}"], Path.GetDirectoryName(agentDll)!);
             Console.WriteLine(Machine.Describe());
             Console.WriteLine($"## resident memory of charger-agent --simulate (over-temperature scenario, JIT, {Repo.Configuration}), sampled each minute");
             Console.WriteLine("| minute | VmRSS MiB | VmHWM MiB | events stored |");

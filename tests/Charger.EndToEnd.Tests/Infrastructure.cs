@@ -148,6 +148,9 @@ internal sealed class CloudProcess : IAsyncDisposable
 
     public int? ExternalBrokerPort { get; }
 
+    /// <summary>The charger-cloud build to run (a copy, for a run that must survive a rebuild).</summary>
+    public string Dll { get; init; } = Repo.CloudDll;
+
     public string DataDir { get; }
     public int HttpPort { get; }
     public int MqttPort { get; }
@@ -160,9 +163,9 @@ internal sealed class CloudProcess : IAsyncDisposable
             ? ["--Broker:Enabled=false", "--Ingress:Host=127.0.0.1", $"--Ingress:Port={external}", "--Ingress:ClientId=charger-cloud-receiver",
                "--Ingress:ReconnectMinDelay=00:00:00.100", "--Ingress:ReconnectMaxDelay=00:00:00.500"]
             : [$"--Broker:Port={MqttPort}"];
-        _process = new ChildProcess(Repo.CloudDll,
+        _process = new ChildProcess(Dll,
             [$"--Cloud:DataDirectory={DataDir}", $"--Cloud:Http:Url=http://127.0.0.1:{HttpPort}", .. broker],
-            Path.GetDirectoryName(Repo.CloudDll)!);
+            Path.GetDirectoryName(Dll)!);
         await Eventually.TrueAsync(async () =>
         {
             if (_process.HasExited)
@@ -186,8 +189,8 @@ internal sealed class CloudProcess : IAsyncDisposable
     /// <summary>Runs <c>charger-cloud enrol</c> and returns the secret it prints.</summary>
     public async Task<string> EnrolAsync(string chargerId)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Repo.CloudDll)! };
-        foreach (var a in new[] { Repo.CloudDll, "enrol", chargerId, "--data-dir", DataDir })
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Dll)! };
+        foreach (var a in new[] { Dll, "enrol", chargerId, "--data-dir", DataDir })
         {
             psi.ArgumentList.Add(a);
         }
