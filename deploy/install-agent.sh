@@ -7,7 +7,8 @@
 #
 # --publish   the output of `dotnet publish agent/Charger.Agent -r linux-arm64 --self-contained` (see deploy/README.md)
 # --secret-file  a file holding the charger's secret from `charger-cloud enrol` (copied to a root-only file and handed
-#             to the service as a systemd credential; it never appears in the environment or in a world-readable file)
+#             to the service as a systemd credential; it never appears in the environment or in a world-readable file).
+#             Not needed with --cert/--key (mutual TLS with a certificate from `charger-cloud ca charger`).
 # --engineer  provision an on-site engineer; prints the generated PIN once (repeatable; not with --root)
 # --root DIR  install into DIR instead of / (for building images and for tests): no users, no systemctl
 set -euo pipefail
@@ -35,10 +36,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-[ -n "$publish" ] && [ -n "$charger" ] && [ -n "$broker" ] && [ -n "$secret_file" ] || usage
+[ -n "$publish" ] && [ -n "$charger" ] && [ -n "$broker" ] || usage
+[ -n "$secret_file" ] || [ -n "$cert" ] || die "--secret-file (the secret from charger-cloud enrol) or --cert/--key (mutual TLS) is required"
 [ -x "$publish/charger-agent" ] || die "$publish/charger-agent is not an executable: pass the output of dotnet publish"
 [[ "$charger" =~ ^[A-Za-z0-9._-]{1,64}$ ]] || die "'$charger' is not a valid charger id ([A-Za-z0-9._-]{1,64})"
-[ -s "$secret_file" ] || die "$secret_file is missing or empty"
+[ -z "$secret_file" ] || [ -s "$secret_file" ] || die "$secret_file is missing or empty"
 host=${broker%:*}; port=${broker##*:}
 [ "$host" != "$broker" ] || port=$([ "$tls" = true ] && echo 8883 || echo 1883)
 [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1 ] && [ "$port" -le 65535 ] || die "bad broker port in '$broker'"
@@ -73,7 +75,11 @@ mv "$R/opt/charger-agent.new" "$R/opt/charger-agent"
 rm -rf "$R/opt/charger-agent.old"
 
 cfg="$R/etc/charger-agent"
-install -m 0600 "$secret_file" "$cfg/mqtt-password"            # root only; systemd hands it over (LoadCredential)
+if [ -n "$secret_file" ]; then
+  install -m 0600 "$secret_file" "$cfg/mqtt-password"          # root only; systemd hands it over (LoadCredential)
+else
+  install -m 0600 /dev/null "$cfg/mqtt-password"                # empty: the client certificate is the credential
+fi
 tls_json=""
 if [ "$tls" = true ]; then
   tls_json=', "UseTls": true'

@@ -56,9 +56,16 @@ public sealed class MqttPublisherOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrEmpty(Password) && string.IsNullOrEmpty(PasswordFile))
+        if (string.IsNullOrEmpty(Password) && string.IsNullOrEmpty(PasswordFile) && string.IsNullOrEmpty(ClientCertificateFile))
         {
-            yield return new ValidationResult($"{Section}:Password or {Section}:PasswordFile is required (the secret from 'charger-cloud enrol').", [nameof(Password)]);
+            yield return new ValidationResult(
+                $"{Section}:Password or {Section}:PasswordFile (the secret from 'charger-cloud enrol'), or {Section}:ClientCertificateFile (mutual TLS, 'charger-cloud ca charger') is required.",
+                [nameof(Password)]);
+        }
+
+        if (!string.IsNullOrEmpty(ClientCertificateFile) && !UseTls)
+        {
+            yield return new ValidationResult($"{Section}:ClientCertificateFile needs {Section}:UseTls=true.", [nameof(UseTls)]);
         }
 
         if (ReconnectMaxDelay < ReconnectMinDelay)
@@ -72,7 +79,10 @@ public sealed class MqttPublisherOptions : IValidatableObject
         }
     }
 
-    /// <summary>The secret, from <see cref="Password"/> or <see cref="PasswordFile"/>.</summary>
-    public string ResolvePassword() =>
-        !string.IsNullOrEmpty(Password) ? Password : File.ReadAllText(PasswordFile!).Trim();
+    /// <summary>The secret, from <see cref="Password"/> or <see cref="PasswordFile"/>; null when neither holds one (mutual TLS:
+    /// the installer leaves the credential file empty).</summary>
+    public string? ResolvePassword() =>
+        !string.IsNullOrEmpty(Password) ? Password
+        : !string.IsNullOrEmpty(PasswordFile) && File.ReadAllText(PasswordFile).Trim() is { Length: > 0 } secret ? secret
+        : null;
 }

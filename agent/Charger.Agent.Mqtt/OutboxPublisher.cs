@@ -117,8 +117,11 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
                 o.UseTls();
                 if (!string.IsNullOrEmpty(_options.CaFile))
                 {
-                    var ca = X509Certificate2.CreateFromPemFile(_options.CaFile);
-                    o.WithTrustChain([ca]);
+                    // The CA file holds certificates only (CreateFromPemFile would look for a private key in it); a bundle may
+                    // carry intermediates too.
+                    var trust = new X509Certificate2Collection();
+                    trust.ImportFromPemFile(_options.CaFile);
+                    o.WithTrustChain(trust);
                 }
 
                 if (!string.IsNullOrEmpty(_options.ClientCertificateFile))

@@ -4,6 +4,12 @@ using Charger.Cloud.Cli;
 using Charger.Cloud.Hosting;
 
 // `charger-cloud enrol <id>` / `charger-cloud revoke <id>`: operator commands on the same database, no server.
+// `charger-cloud ca ...`: the fleet CA for mutual TLS with an external broker.
+if (FleetCaCli.IsCommand(args))
+{
+    return await FleetCaCli.RunAsync(args, Console.Out, Console.Error, TimeProvider.System);
+}
+
 if (CloudCli.IsCommand(args))
 {
     return await CloudCli.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

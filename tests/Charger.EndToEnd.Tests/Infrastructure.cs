@@ -144,9 +144,12 @@ internal sealed class CloudProcess : IAsyncDisposable
     }
 
     /// <summary>A new process on another data directory with the same ports (a restart of the same server).</summary>
-    public CloudProcess WithDataDir(string dataDir) => new(dataDir, HttpPort, MqttPort, ExternalBrokerPort);
+    public CloudProcess WithDataDir(string dataDir) => new(dataDir, HttpPort, MqttPort, ExternalBrokerPort) { ExtraArgs = ExtraArgs, Dll = Dll };
 
     public int? ExternalBrokerPort { get; }
+
+    /// <summary>More command-line settings (e.g. the ingress's TLS files).</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 
     /// <summary>The charger-cloud build to run (a copy, for a run that must survive a rebuild).</summary>
     public string Dll { get; init; } = Repo.CloudDll;
@@ -163,6 +166,7 @@ internal sealed class CloudProcess : IAsyncDisposable
             ? ["--Broker:Enabled=false", "--Ingress:Host=127.0.0.1", $"--Ingress:Port={external}", "--Ingress:ClientId=charger-cloud-receiver",
                "--Ingress:ReconnectMinDelay=00:00:00.100", "--Ingress:ReconnectMaxDelay=00:00:00.500"]
             : [$"--Broker:Port={MqttPort}"];
+        broker = [.. broker, .. ExtraArgs];
         _process = new ChildProcess(Dll,
             [$"--Cloud:DataDirectory={DataDir}", $"--Cloud:Http:Url=http://127.0.0.1:{HttpPort}", .. broker],
             Path.GetDirectoryName(Dll)!);

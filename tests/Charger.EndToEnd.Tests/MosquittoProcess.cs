@@ -13,6 +13,15 @@ internal sealed class MosquittoProcess : IDisposable
     private readonly string _config;
     private ChildProcess? _process;
 
+    /// <summary>A mosquitto with the given configuration text; it must listen on <paramref name="port"/> on loopback.</summary>
+    public MosquittoProcess(string dir, int port, string configuration)
+    {
+        Port = port;
+        Directory.CreateDirectory(dir);
+        _config = Path.Combine(dir, "mosquitto.conf");
+        File.WriteAllText(_config, configuration);
+    }
+
     public MosquittoProcess(string dir)
     {
         Port = Repo.FreePort();
