@@ -389,7 +389,7 @@ public sealed class MqttIngress : BackgroundService
         var builder = new MqttClientOptionsBuilder()
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)_options.SessionExpirySeconds)
+            .WithSessionExpiryInterval(_options.EffectiveSessionExpirySeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds));
 

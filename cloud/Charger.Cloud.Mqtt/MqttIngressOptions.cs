@@ -39,9 +39,15 @@ public sealed class MqttIngressOptions
     public string? SharedSubscriptionGroup { get; set; }
 
     /// <summary><c>Ingress:SessionExpirySeconds</c>. How long the broker keeps the receiver's session (and queues QoS 1 events)
-    /// while it is disconnected. Default 86400 (one day); 1..4294967295.</summary>
-    [Range(1L, uint.MaxValue)]
-    public long SessionExpirySeconds { get; set; } = 86_400;
+    /// while it is disconnected; 0..4294967295. Default 86400 (one day) for a lone receiver, and 0 with a
+    /// <see cref="SharedSubscriptionGroup"/>: a broker routes a shared subscription's messages to members whose session
+    /// lives on even while they are down (mosquitto does), so a dead receiver would hold part of the stream until it came
+    /// back; with 0 the others take it all at once, and the agents resend what the dead one had not acknowledged.</summary>
+    [Range(0L, uint.MaxValue)]
+    public long? SessionExpirySeconds { get; set; }
+
+    /// <summary>The session expiry in effect (see <see cref="SessionExpirySeconds"/>).</summary>
+    public uint EffectiveSessionExpirySeconds => (uint)(SessionExpirySeconds ?? (SharedSubscriptionGroup is null ? 86_400 : 0));
 
     /// <summary><c>Ingress:KeepAliveSeconds</c>. MQTT keep-alive. Default 30; 5..3600.</summary>
     [Range(5, 3600)]

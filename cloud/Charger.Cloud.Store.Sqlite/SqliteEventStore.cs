@@ -111,7 +111,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             ("@c", change.ChargerId), ("@seq", change.Seq), ("@prev", change.Seq - 1), ("@ts", Ms(change.EventTs)), ("@now", now));
         if (advanced != 1)
         {
-            throw new InvalidOperationException($"Cannot apply seq {change.Seq} of {change.ChargerId}: its applied seq is not {change.Seq - 1}.");
+            throw new ConcurrentApplyException($"Cannot apply seq {change.Seq} of {change.ChargerId}: its applied seq is not {change.Seq - 1}.");
         }
 
         if (change.Boot is { } boot)
@@ -224,7 +224,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
             if (moved != 1)
             {
-                throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
+                throw new ConcurrentApplyException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
             }
 
             var closed = await SqliteDatabase.ExecuteAsync(c, tx,

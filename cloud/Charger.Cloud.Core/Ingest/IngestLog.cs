@@ -46,4 +46,7 @@ internal static partial class IngestLog
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Boot {ChargerId}#{Seq} declares events up to {LostUpTo} lost, which is not below its own seq; ignored")]
     public static partial void LostRangeIgnored(ILogger logger, string chargerId, long seq, long lostUpTo);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Another receiver applied {ChargerId}'s events meanwhile (handling #{Seq}, attempt {Attempt}: {Detail}); reading the stream again")]
+    public static partial void ConcurrentApply(ILogger logger, string chargerId, long seq, int attempt, string detail);
 }

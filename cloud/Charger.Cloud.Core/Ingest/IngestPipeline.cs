@@ -15,6 +15,7 @@ public sealed class IngestPipeline : IIngestPipeline
 {
     private const int MaxDetailChars = 2048;
     private const int MaxTopicChars = 512;
+    private const int MaxApplyAttempts = 5;
 
     private readonly IEventStore _store;
     private readonly IngestOptions _options;
@@ -55,86 +56,101 @@ public sealed class IngestPipeline : IIngestPipeline
         }
 
         var chargerId = storedEvent.ChargerId;
-        using (await _locks.AcquireAsync(chargerId, cancellationToken))
+        var storedEarlier = false;
+        for (var attempt = 1; ; attempt++)
         {
-            var before = await _store.GetSequenceStateAsync(chargerId, cancellationToken);
-            var append = await _store.AppendAsync(storedEvent, cancellationToken);
-            var isNew = append.Outcome == AppendOutcome.Stored;
-
-            if (isNew && storedEvent.Seq > before.MaxStoredSeq + 1)
+            try
             {
-                var gap = new SeqGap(chargerId, before.MaxStoredSeq + 1, storedEvent.Seq - 1, receivedAt);
-                await _store.RecordGapAsync(gap, cancellationToken);
-                IngestLog.GapDetected(_logger, chargerId, gap.FromSeq, gap.ToSeq);
-            }
-
-            var applied = before.AppliedSeq;
-            var appliedCount = 0;
-            if (isNew && LostUpTo(validation.Envelope!) is { } lostUpTo && lostUpTo > applied)
-            {
-                if (lostUpTo < storedEvent.Seq)
+                using (await _locks.AcquireAsync(chargerId, cancellationToken))
                 {
-                    (applied, appliedCount) = await SkipLostAsync(chargerId, applied, lostUpTo, receivedAt, cancellationToken);
-                }
-                else
-                {
-                    IngestLog.LostRangeIgnored(_logger, chargerId, storedEvent.Seq, lostUpTo);
-                }
-            }
+                    var before = await _store.GetSequenceStateAsync(chargerId, cancellationToken);
+                    var append = await _store.AppendAsync(storedEvent, cancellationToken);
+                    var isNew = append.Outcome == AppendOutcome.Stored;
+                    var outcome = append.Outcome == AppendOutcome.Duplicate && storedEarlier ? AppendOutcome.Stored : append.Outcome;
+                    storedEarlier |= isNew;
 
-            if (isNew && storedEvent.Seq == applied + 1)
-            {
-                await _store.ApplyAsync([change], cancellationToken);
-                applied = storedEvent.Seq;
-                appliedCount = 1;
-            }
-
-            var maxStored = Math.Max(before.MaxStoredSeq, isNew ? storedEvent.Seq : 0);
-            if (applied < maxStored)
-            {
-                // Events stored earlier that now follow on (a gap filled, or a crash between store and apply).
-                var (caughtUpTo, count) = await ApplyStoredSuccessorsAsync(chargerId, applied, receivedAt, cancellationToken);
-                applied = caughtUpTo;
-                appliedCount += count;
-            }
-
-            if (appliedCount > 0)
-            {
-                IngestLog.EventsApplied(_logger, appliedCount, chargerId, applied);
-                foreach (var closed in await _store.CloseGapsAsync(chargerId, applied, receivedAt, cancellationToken))
-                {
-                    IngestLog.GapClosed(_logger, chargerId, closed.FromSeq, closed.ToSeq);
-                }
-            }
-            else
-            {
-                await _store.TouchAsync(chargerId, receivedAt, cancellationToken);
-            }
-
-            switch (append.Outcome)
-            {
-                case AppendOutcome.Conflict:
-                    var detail = $"conflict: {append.ConflictDetail}";
-                    IngestLog.EventConflict(_logger, chargerId, storedEvent.Seq, storedEvent.Id, detail);
-                    _metrics?.Conflict();
-                    await _store.AddDeadLetterAsync(NewDeadLetter(topic, chargerId, DeadLetterReasons.Conflict, detail, payload, receivedAt), cancellationToken);
-                    return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.InvalidField, detail);
-                case AppendOutcome.Duplicate:
-                    IngestLog.DuplicateEvent(_logger, chargerId, storedEvent.Seq, applied);
-                    _metrics?.Duplicate();
-                    return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.None);
-                default:
-                    _metrics?.Stored(storedEvent.Ts, _time.GetUtcNow());
-                    if (storedEvent.Seq > applied)
+                    if (isNew && storedEvent.Seq > before.MaxStoredSeq + 1)
                     {
-                        IngestLog.EventPending(_logger, chargerId, storedEvent.Seq, applied);
+                        var gap = new SeqGap(chargerId, before.MaxStoredSeq + 1, storedEvent.Seq - 1, receivedAt);
+                        await _store.RecordGapAsync(gap, cancellationToken);
+                        IngestLog.GapDetected(_logger, chargerId, gap.FromSeq, gap.ToSeq);
+                    }
+
+                    var applied = before.AppliedSeq;
+                    var appliedCount = 0;
+                    if (isNew && LostUpTo(validation.Envelope!) is { } lostUpTo && lostUpTo > applied)
+                    {
+                        if (lostUpTo < storedEvent.Seq)
+                        {
+                            (applied, appliedCount) = await SkipLostAsync(chargerId, applied, lostUpTo, receivedAt, cancellationToken);
+                        }
+                        else
+                        {
+                            IngestLog.LostRangeIgnored(_logger, chargerId, storedEvent.Seq, lostUpTo);
+                        }
+                    }
+
+                    if (isNew && storedEvent.Seq == applied + 1)
+                    {
+                        await _store.ApplyAsync([change], cancellationToken);
+                        applied = storedEvent.Seq;
+                        appliedCount = 1;
+                    }
+
+                    var maxStored = Math.Max(before.MaxStoredSeq, isNew ? storedEvent.Seq : 0);
+                    if (applied < maxStored)
+                    {
+                        // Events stored earlier that now follow on (a gap filled, or a crash between store and apply).
+                        var (caughtUpTo, count) = await ApplyStoredSuccessorsAsync(chargerId, applied, receivedAt, cancellationToken);
+                        applied = caughtUpTo;
+                        appliedCount += count;
+                    }
+
+                    if (appliedCount > 0)
+                    {
+                        IngestLog.EventsApplied(_logger, appliedCount, chargerId, applied);
+                        foreach (var closed in await _store.CloseGapsAsync(chargerId, applied, receivedAt, cancellationToken))
+                        {
+                            IngestLog.GapClosed(_logger, chargerId, closed.FromSeq, closed.ToSeq);
+                        }
                     }
                     else
                     {
-                        IngestLog.EventStored(_logger, chargerId, storedEvent.Seq, storedEvent.Type, applied);
+                        await _store.TouchAsync(chargerId, receivedAt, cancellationToken);
                     }
 
-                    return new IngestOutcome(chargerId, applied, Stored: true, RejectReason.None);
+                    switch (outcome)
+                    {
+                        case AppendOutcome.Conflict:
+                            var detail = $"conflict: {append.ConflictDetail}";
+                            IngestLog.EventConflict(_logger, chargerId, storedEvent.Seq, storedEvent.Id, detail);
+                            _metrics?.Conflict();
+                            await _store.AddDeadLetterAsync(NewDeadLetter(topic, chargerId, DeadLetterReasons.Conflict, detail, payload, receivedAt), cancellationToken);
+                            return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.InvalidField, detail);
+                        case AppendOutcome.Duplicate:
+                            IngestLog.DuplicateEvent(_logger, chargerId, storedEvent.Seq, applied);
+                            _metrics?.Duplicate();
+                            return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.None);
+                        default:
+                            _metrics?.Stored(storedEvent.Ts, _time.GetUtcNow());
+                            if (storedEvent.Seq > applied)
+                            {
+                                IngestLog.EventPending(_logger, chargerId, storedEvent.Seq, applied);
+                            }
+                            else
+                            {
+                                IngestLog.EventStored(_logger, chargerId, storedEvent.Seq, storedEvent.Type, applied);
+                            }
+
+                            return new IngestOutcome(chargerId, applied, Stored: true, RejectReason.None);
+                    }
+                }
+            }
+            catch (ConcurrentApplyException ex) when (attempt < MaxApplyAttempts)
+            {
+                // Another receiver (a second process on the same database) applied this charger's events meanwhile:
+                // read where the stream stands now and go on from there.
+                IngestLog.ConcurrentApply(_logger, chargerId, storedEvent.Seq, attempt, ex.Message);
             }
         }
     }

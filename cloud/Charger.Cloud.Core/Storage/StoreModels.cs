@@ -243,3 +243,9 @@ public sealed record ServiceRecordQuery
 
 /// <summary>A position in the maintenance log's order.</summary>
 public readonly record struct ServiceRecordCursor(DateTimeOffset Ts, string ChargerId, long Seq);
+
+/// <summary>
+/// The charger's applied seq was not where the caller read it: another receiver on the same database applied events in
+/// between. Nothing was changed; read the sequence state again and retry.
+/// </summary>
+public sealed class ConcurrentApplyException(string message) : InvalidOperationException(message);

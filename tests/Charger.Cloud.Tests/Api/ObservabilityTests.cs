@@ -8,7 +8,11 @@ using Charger.Protocol;
 
 namespace Charger.Cloud.Tests.Api;
 
-/// <summary><c>/metrics</c> (Prometheus text) and <c>/openapi/v1.json</c> through the real host.</summary>
+/// <summary>
+/// <c>/metrics</c> (Prometheus text) and <c>/openapi/v1.json</c> through the real host. OpenTelemetry listens to meters
+/// by name across the whole process, so these run alone: other hosts' ingest would be counted too.
+/// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class ObservabilityTests : IDisposable
 {
     private readonly CloudApiFactory _factory = new();
@@ -72,4 +76,10 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Contains("afterSeq", eventParameters);
         Assert.Equal("charger-cloud API", doc.RootElement.GetProperty("info").GetProperty("title").GetString());
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "metrics (runs alone)";
 }

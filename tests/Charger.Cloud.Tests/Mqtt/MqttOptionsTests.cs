@@ -28,7 +28,7 @@ public sealed class MqttOptionsTests
         Assert.Equal(100_000, broker.MaxPendingMessagesPerClient);
         Assert.Null(ingress.Host);
         Assert.Null(ingress.SharedSubscriptionGroup);
-        Assert.Equal(86_400, ingress.SessionExpirySeconds);
+        Assert.Equal(86_400u, ingress.EffectiveSessionExpirySeconds);
         Assert.Equal(TimeSpan.FromSeconds(1), ingress.ReconnectMinDelay);
         Assert.Equal(TimeSpan.FromSeconds(30), ingress.ReconnectMaxDelay);
     }

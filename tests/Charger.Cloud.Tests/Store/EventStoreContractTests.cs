@@ -124,7 +124,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     {
         var batch = new[] { Events.Boot("CP-1", 1).Change(), Events.Counters("CP-1", 3).Change() };
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.ApplyAsync(batch, Ct));
+        await Assert.ThrowsAsync<ConcurrentApplyException>(() => Store.ApplyAsync(batch, Ct));
 
         Assert.Equal(0, (await Store.GetSequenceStateAsync("CP-1", Ct)).AppliedSeq);
         var charger = await Store.GetChargerAsync("CP-1", Ct);
@@ -251,7 +251,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         await Store.RecordGapAsync(new SeqGap("CP-1", 2, 9, Events.T0), Ct);
 
         // Refused while the applied seq is elsewhere, and for a range holding a stored event: nothing changes.
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SkipLostAsync("CP-1", 3, 9, Events.T0.AddHours(1), Ct));
+        await Assert.ThrowsAsync<ConcurrentApplyException>(() => Store.SkipLostAsync("CP-1", 3, 9, Events.T0.AddHours(1), Ct));
         var five = Events.Counters("CP-1", 5);
         await Store.AppendAsync(five.Stored(), Ct);
         await Assert.ThrowsAsync<InvalidOperationException>(() => Store.SkipLostAsync("CP-1", 2, 9, Events.T0.AddHours(1), Ct));
