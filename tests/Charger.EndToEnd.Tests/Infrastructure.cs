@@ -179,7 +179,9 @@ internal sealed class CloudProcess : IAsyncDisposable
 
             try
             {
-                return (await Http.GetAsync("/healthz")).IsSuccessStatusCode;
+                // Healthy, and the receiver subscribed at its broker: nothing published from now on can miss it.
+                var response = await Http.GetAsync("/healthz");
+                return response.IsSuccessStatusCode && !(await response.Content.ReadAsStringAsync()).Contains("\"ingress\":\"connecting\"", StringComparison.Ordinal);
             }
             catch (HttpRequestException)
             {

@@ -75,6 +75,8 @@ public sealed class MosquittoTlsTests : IAsyncLifetime
             ],
         };
         await _cloud.StartAsync();
+        await Eventually.TrueAsync(async () => (await _cloud.GetJsonAsync("/healthz")).GetProperty("ingress").GetString() == "subscribed", Wait,
+            () => "the receiver never subscribed at mosquitto\n" + _cloud.Output);
     }
 
     public async Task DisposeAsync()

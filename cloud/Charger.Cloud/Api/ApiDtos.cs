@@ -105,7 +105,8 @@ public sealed record DeadLetterDto(long Id, string Topic, string? ChargerId, str
 }
 
 /// <summary>The answer of <c>/healthz</c>.</summary>
-public sealed record HealthDto(string Status, string? Store);
+/// <param name="Ingress">subscribed (connected to its broker with its subscriptions granted), connecting, or disabled.</param>
+public sealed record HealthDto(string Status, string? Store, string Ingress);
 
 /// <summary>Source-generated JSON for the API: camelCase, timestamps as ISO-8601 UTC with Z.</summary>
 [JsonSourceGenerationOptions(

@@ -67,12 +67,14 @@ public static class CloudApi
             return Task.CompletedTask;
         });
 
-    internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, CancellationToken ct)
+    internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, IServiceProvider services, CancellationToken ct)
     {
         try
         {
             await store.CheckHealthAsync(ct);
-            return TypedResults.Ok(new HealthDto("healthy", "ok"));
+            // The MQTT ingress is reported, not judged: a receiver waiting for its broker still serves the API.
+            var ingress = services.GetService<Charger.Cloud.Mqtt.MqttIngress>() is { } mqtt ? (mqtt.IsConnected ? "subscribed" : "connecting") : "disabled";
+            return TypedResults.Ok(new HealthDto("healthy", "ok", ingress));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -31,6 +31,7 @@ public sealed class CloudApiTests(SeededCloudFactory factory) : IClassFixture<Se
         var health = await GetJsonAsync("/healthz");
 
         Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal("disabled", health.GetProperty("ingress").GetString());
     }
 
     [Fact]
