@@ -23,6 +23,12 @@ int Option(string name, int fallback)
     return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
+string? Text(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
 Console.WriteLine(Machine.Describe());
 switch (command)
 {
@@ -33,12 +39,12 @@ switch (command)
         await Benchmarks.DrainAsync(Option("--count", 100_000));
         break;
     case "rss":
-        await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10));
+        await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10), Text("--agent-exe"), Text("--env"));
         break;
     case "all":
         await Benchmarks.LatencyAsync(Option("--count", 200));
         await Benchmarks.DrainAsync(Option("--count", 100_000));
-        await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10));
+        await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10), null, null);
         break;
     default:
         Console.Error.WriteLine("usage: charger-bench latency|drain|rss|all [--count N] [--minutes M]");
@@ -259,7 +265,9 @@ namespace Charger.Bench
         }
 
         /// <summary>The real charger-agent process on the simulated board (over-temperature scenario), RSS sampled each minute.</summary>
-        public static async Task ResidentMemoryAsync(int minutes)
+        /// <param name="agentExe">A native build to run instead (e.g. the Native AOT publish output's charger-agent).</param>
+        /// <param name="env">KEY=VALUE[,KEY=VALUE] for the agent's environment (e.g. DOTNET_GCgen0size=0x400000).</param>
+        public static async Task ResidentMemoryAsync(int minutes, string? agentExe, string? env)
         {
             const string Id = "CP-BENCH-RSS";
             var dir = Repo.TempDir("bench-rss");
@@ -271,11 +279,15 @@ namespace Charger.Bench
             await cloud.StartAsync();
             var scenario = Path.Combine(Repo.Root, "tools/Charger.FleetSimulator/scenarios/over-temperature.json");
 
-            using var agent = new ChildProcess(agentDll,
+            string[] agentArgs =
                 ["--simulate", $"--Agent:ChargerId={Id}", $"--Agent:DataDirectory={Path.Combine(dir, "agent")}", $"--Agent:Scenario={scenario}",
-                 $"--Mqtt:Port={cloud.MqttPort}", $"--Mqtt:Password={secret}"], Path.GetDirectoryName(agentDll)!);
+                 $"--Mqtt:Port={cloud.MqttPort}", $"--Mqtt:Password={secret}"];
+            var environment = (env ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+            using var agent = agentExe is null
+                ? new ChildProcess("dotnet", agentArgs.Prepend(agentDll), Path.GetDirectoryName(agentDll)!, native: true, environment)
+                : new ChildProcess(agentExe, agentArgs, Path.GetDirectoryName(agentExe)!, native: true, environment);
             Console.WriteLine(Machine.Describe());
-            Console.WriteLine($"## resident memory of charger-agent --simulate (over-temperature scenario, JIT, {Repo.Configuration}), sampled each minute");
+            Console.WriteLine($"## resident memory of charger-agent --simulate (over-temperature scenario, {(agentExe is null ? "JIT, " + Repo.Configuration : agentExe)}{(env is null ? string.Empty : ", " + env)}), sampled each minute");
             Console.WriteLine("| minute | VmRSS MiB | VmHWM MiB | events stored |");
             Console.WriteLine("|---|---|---|---|");
             for (var m = 1; m <= minutes; m++)
