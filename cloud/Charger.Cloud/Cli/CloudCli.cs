@@ -1,8 +1,9 @@
 using Charger.Cloud.Core;
 using Charger.Cloud.Hosting;
+using System.Data.Common;
+using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Protocol;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Charger.Cloud.Cli;
@@ -21,7 +22,8 @@ public static class CloudCli
     private const string UsageText =
         "usage: charger-cloud enrol <chargerId> [--data-dir DIR]\n" +
         "       charger-cloud revoke <chargerId> [--data-dir DIR]\n" +
-        "Configuration is read as by the server (appsettings.json in the working directory, environment variables such as Cloud__DataDirectory).";
+        "Configuration is read as by the server (appsettings.json in the working directory, environment variables such as Cloud__DataDirectory);\n" +
+        "Cloud:Store=postgres (Cloud__Store) enrols in the PostgreSQL database of Cloud:Postgres:ConnectionString.";
 
     /// <summary>True when <paramref name="args"/> starts with a verb of this CLI.</summary>
     public static bool IsCommand(string[] args) => args is ["enrol" or "revoke", ..];
@@ -99,28 +101,30 @@ public static class CloudCli
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddCloudStorage();
+            .AddCloudStorage(configuration);
         await using var provider = services.BuildServiceProvider();
         try
         {
-            var database = provider.GetRequiredService<SqliteDatabase>();
+            var where = StoreKinds.From(configuration) == StoreKinds.Postgres
+                ? provider.GetRequiredService<PostgresDatabase>().Description
+                : provider.GetRequiredService<SqliteDatabase>().Path;
             var credentials = provider.GetRequiredService<IChargerCredentialStore>();
             if (verb == "enrol")
             {
                 var secret = await credentials.EnrolAsync(chargerId, cancellationToken);
                 await stdout.WriteLineAsync(secret);
                 await stdout.FlushAsync(cancellationToken);
-                await stderr.WriteLineAsync($"Enrolled charger '{chargerId}' in {database.Path}. The secret above is shown only once; a previous secret no longer works.");
+                await stderr.WriteLineAsync($"Enrolled charger '{chargerId}' in {where}. The secret above is shown only once; a previous secret no longer works.");
                 return Ok;
             }
 
             if (await credentials.RevokeAsync(chargerId, cancellationToken))
             {
-                await stderr.WriteLineAsync($"Revoked the credential of charger '{chargerId}' in {database.Path}; it can no longer connect.");
+                await stderr.WriteLineAsync($"Revoked the credential of charger '{chargerId}' in {where}; it can no longer connect.");
                 return Ok;
             }
 
-            await stderr.WriteLineAsync($"Charger '{chargerId}' has no active credential in {database.Path}; nothing revoked.");
+            await stderr.WriteLineAsync($"Charger '{chargerId}' has no active credential in {where}; nothing revoked.");
             return Failed;
         }
         catch (OptionsValidationException ex)
@@ -128,7 +132,7 @@ public static class CloudCli
             await stderr.WriteLineAsync($"Invalid configuration: {ex.Message}");
             return Usage;
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             await stderr.WriteLineAsync($"{verb} failed: {ex.Message}");
             return Failed;

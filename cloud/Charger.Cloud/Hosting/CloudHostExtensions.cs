@@ -1,6 +1,7 @@
 using Charger.Cloud.Api;
 using Charger.Cloud.Core;
 using Charger.Cloud.Mqtt;
+using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Protocol;
 using Microsoft.Extensions.Options;
@@ -42,10 +43,10 @@ public static class CloudHostExtensions
         return builder;
     }
 
-    /// <summary>The SQLite event and credential stores under the data directory.</summary>
+    /// <summary>The event and credential stores chosen by <c>Cloud:Store</c>: SQLite under the data directory, or PostgreSQL.</summary>
     public static WebApplicationBuilder AddCloudStore(this WebApplicationBuilder builder)
     {
-        builder.Services.AddCloudStorage();
+        builder.Services.AddCloudStorage(builder.Configuration);
         return builder;
     }
 
@@ -76,13 +77,22 @@ public static class CloudHostExtensions
         return builder;
     }
 
-    /// <summary>Options of the data directory and the stores; shared by the server and the CLI verbs.</summary>
-    internal static IServiceCollection AddCloudStorage(this IServiceCollection services)
+    /// <summary>
+    /// Options of the data directory and the store named by <c>Cloud:Store</c> (<c>sqlite</c> by default, or
+    /// <c>postgres</c>); shared by the server and the CLI verbs. Only the chosen adapter is registered.
+    /// </summary>
+    internal static IServiceCollection AddCloudStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CloudOptions>()
             .BindConfiguration(CloudOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        if (StoreKinds.From(configuration) == StoreKinds.Postgres)
+        {
+            services.AddPostgresCloudStore();
+            return services;
+        }
+
         services.AddSqliteCloudStore()
             .PostConfigure<IOptions<CloudOptions>>((sqlite, cloud) =>
             {

@@ -13,6 +13,27 @@ public sealed class CloudOptions
 
     /// <summary>Run the embedded MQTT broker and the MQTT ingress (Charger.Cloud.Mqtt). False runs the API alone (tests, read-only replicas).</summary>
     public bool EnableMqtt { get; set; } = true;
+
+    /// <summary>Which store holds events, projections and charger credentials: <c>sqlite</c> (a file under
+    /// <see cref="DataDirectory"/>, section <c>Cloud:Sqlite</c>) or <c>postgres</c> (section <c>Cloud:Postgres</c>).</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^(sqlite|postgres)$", ErrorMessage = "Cloud:Store must be 'sqlite' or 'postgres'.")]
+    public string Store { get; set; } = StoreKinds.Sqlite;
+}
+
+/// <summary>The values of <see cref="CloudOptions.Store"/>.</summary>
+public static class StoreKinds
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary>The store named by <paramref name="configuration"/> (<c>Cloud:Store</c>), <see cref="Sqlite"/> when unset.
+    /// An unknown value is returned as is; options validation then stops start-up naming the key.</summary>
+    public static string From(IConfiguration configuration)
+    {
+        var value = configuration[$"{CloudOptions.SectionName}:{nameof(CloudOptions.Store)}"];
+        return string.IsNullOrEmpty(value) ? Sqlite : value;
+    }
 }
 
 /// <summary>Settings of the HTTP API (section <c>Cloud:Http</c>).</summary>

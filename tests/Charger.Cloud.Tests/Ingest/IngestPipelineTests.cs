@@ -8,32 +8,43 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Charger.Cloud.Tests.Ingest;
 
-/// <summary>The ingest pipeline against a real SQLite store and a fake clock.</summary>
-public sealed class IngestPipelineTests : IDisposable
+/// <summary>
+/// The ingest pipeline against a real store and a fake clock; run against every store adapter through a subclass
+/// (SQLite and PostgreSQL, below) that creates a fresh store per test.
+/// </summary>
+public abstract class IngestPipelineTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly FakeTimeProvider _clock = new(Events.T0.AddDays(1));
-    private readonly SqliteStoreFixture _db;
-    private readonly IngestPipeline _pipeline;
+    private IEventStore _store = null!;
+    private IngestPipeline _pipeline = null!;
 
-    public IngestPipelineTests()
+    protected FakeTimeProvider Clock => _clock;
+
+    protected IEventStore Store => _store;
+
+    /// <summary>A fresh, empty store.</summary>
+    protected abstract Task<IEventStore> CreateStoreAsync();
+
+    /// <summary>Releases what <see cref="CreateStoreAsync"/> created.</summary>
+    protected abstract Task DestroyStoreAsync();
+
+    public async Task InitializeAsync()
     {
-        _db = new SqliteStoreFixture(_clock);
+        _store = await CreateStoreAsync();
         _pipeline = NewPipeline(new IngestOptions { DeadLetterPayloadChars = 100 });
     }
 
-    private IEventStore Store => _db.Events;
+    public Task DisposeAsync() => DestroyStoreAsync();
 
-    public void Dispose() => _db.Dispose();
-
-    private IngestPipeline NewPipeline(IngestOptions options) =>
-        new(_db.Events, Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance);
+    protected IngestPipeline NewPipeline(IngestOptions options, IEventStore? store = null) =>
+        new(store ?? _store, Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance);
 
     private Task<IngestOutcome> SendAsync(Envelope e) => _pipeline.HandleEventAsync(Topics.Events(e.ChargerId), e.ToUtf8Json(), Ct);
 
     private Task<IngestOutcome> SendAsync(string topic, string json) => _pipeline.HandleEventAsync(topic, Encoding.UTF8.GetBytes(json), Ct);
 
-    private async Task<long[]> OpenGaps(string chargerId) =>
+    protected async Task<long[]> OpenGaps(string chargerId) =>
         (await Store.ListGapsAsync(chargerId, openOnly: true, Ct)).SelectMany(g => new[] { g.FromSeq, g.ToSeq }).ToArray();
 
     [Fact]
@@ -355,5 +366,23 @@ public sealed class IngestPipelineTests : IDisposable
         await _pipeline.HandleStatusAsync("bad/id", online: true, Events.T0, Ct);
 
         Assert.Empty(await Store.ListChargersAsync(Ct));
+    }
+}
+
+/// <summary>The pipeline on a real SQLite file.</summary>
+public sealed class SqliteIngestPipelineTests : IngestPipelineTests
+{
+    private SqliteStoreFixture? _db;
+
+    protected override Task<IEventStore> CreateStoreAsync()
+    {
+        _db = new SqliteStoreFixture(Clock);
+        return Task.FromResult<IEventStore>(_db.Events);
+    }
+
+    protected override Task DestroyStoreAsync()
+    {
+        _db?.Dispose();
+        return Task.CompletedTask;
     }
 }

@@ -319,6 +319,82 @@ public abstract class EventStoreContractTests : IAsyncLifetime
         Assert.Equal((0, 0, 0L, 0L), (list[0].ActiveFaultCount, list[0].OpenGapCount, list[0].AppliedSeq, list[0].MaxStoredSeq));
     }
 
+    private static ProjectionChange Record(string chargerId, long seq, string kind, string engineer, string? workOrder = null, bool confirmed = false, DateTimeOffset? ts = null) =>
+        Envelope.Create(chargerId, seq, ts ?? Events.TsOf(seq), EventTypes.ServiceRecord, new ServiceRecordData
+        {
+            Kind = kind,
+            EngineerId = engineer,
+            WorkOrderRef = workOrder,
+            Findings = "contactor pitted",
+            CustomerConfirmed = confirmed,
+        }, ProtocolJsonContext.Default.ServiceRecordData).Change();
+
+    [Fact]
+    public async Task Service_record_is_projected_once_with_its_whole_data()
+    {
+        var e = Envelope.Create("CP-1", 1, Events.TsOf(1), EventTypes.ServiceRecord, new ServiceRecordData
+        {
+            Kind = ServiceRecordKinds.Repair,
+            EngineerId = "eng-zhang",
+            WorkOrderRef = "WO-7",
+            Findings = "contactor pitted",
+            CustomerConfirmed = true,
+        }, ProtocolJsonContext.Default.ServiceRecordData);
+        await Store.ApplyAsync([e.Change()], Ct);
+
+        var record = Assert.Single(await Store.QueryServiceRecordsAsync(new ServiceRecordQuery(), Ct));
+
+        Assert.Equal(new ServiceRecordView("CP-1", 1, e.Id, e.Ts, ServiceRecordKinds.Repair, "eng-zhang", "WO-7", true, e.Data.GetRawText()), record);
+    }
+
+    [Fact]
+    public async Task Service_records_filter_by_charger_kind_engineer_work_order_and_time()
+    {
+        await Store.ApplyAsync(
+            [
+                Record("CP-1", 1, ServiceRecordKinds.Repair, "eng-zhang", "WO-7", confirmed: true),
+                Record("CP-1", 2, ServiceRecordKinds.Maintenance, "eng-wang"),
+                Record("CP-1", 3, ServiceRecordKinds.Repair, "eng-wang", "WO-9"),
+            ], Ct);
+        await Store.ApplyAsync([Record("CP-2", 1, ServiceRecordKinds.Inspection, "eng-wang", "WO-9", ts: Events.TsOf(4))], Ct);
+
+        async Task<string[]> Keys(ServiceRecordQuery q) =>
+            (await Store.QueryServiceRecordsAsync(q, Ct)).Select(r => $"{r.ChargerId}/{r.Seq}").ToArray();
+        Assert.Equal(["CP-1/1", "CP-1/2", "CP-1/3", "CP-2/1"], await Keys(new ServiceRecordQuery()));
+        Assert.Equal(["CP-2/1"], await Keys(new ServiceRecordQuery { ChargerId = "CP-2" }));
+        Assert.Equal(["CP-1/1", "CP-1/3"], await Keys(new ServiceRecordQuery { Kind = ServiceRecordKinds.Repair }));
+        Assert.Equal(["CP-1/2", "CP-1/3", "CP-2/1"], await Keys(new ServiceRecordQuery { EngineerId = "eng-wang" }));
+        Assert.Equal(["CP-1/3", "CP-2/1"], await Keys(new ServiceRecordQuery { WorkOrderRef = "WO-9" }));
+        Assert.Equal(["CP-1/2", "CP-1/3"], await Keys(new ServiceRecordQuery { From = Events.TsOf(2), To = Events.TsOf(4) }));
+        Assert.Equal(["CP-1/1"], await Keys(new ServiceRecordQuery { Limit = 1 }));
+    }
+
+    [Fact]
+    public async Task Service_records_page_by_the_cursor_ts_charger_seq_without_loss_or_repeat()
+    {
+        // Five records at the same instant on two chargers, and one later: ties are broken by charger id (byte order), then seq.
+        var same = Events.TsOf(10);
+        await Store.ApplyAsync([Record("CP-b", 1, ServiceRecordKinds.Repair, "e", ts: same), Record("CP-b", 2, ServiceRecordKinds.Repair, "e", ts: same)], Ct);
+        await Store.ApplyAsync([Record("CP-a", 1, ServiceRecordKinds.Repair, "e", ts: same), Record("CP-a", 2, ServiceRecordKinds.Repair, "e", ts: same)], Ct);
+        await Store.ApplyAsync([Record("CP-B", 1, ServiceRecordKinds.Repair, "e", ts: same), Record("CP-B", 2, ServiceRecordKinds.Repair, "e", ts: same.AddMinutes(1))], Ct);
+
+        var seen = new List<string>();
+        ServiceRecordCursor? after = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var items = await Store.QueryServiceRecordsAsync(new ServiceRecordQuery { After = after, Limit = 2 }, Ct);
+            if (items.Count == 0)
+            {
+                break;
+            }
+
+            seen.AddRange(items.Select(r => $"{r.ChargerId}/{r.Seq}"));
+            after = new ServiceRecordCursor(items[^1].Ts, items[^1].ChargerId, items[^1].Seq);
+        }
+
+        Assert.Equal(["CP-B/1", "CP-a/1", "CP-a/2", "CP-b/1", "CP-b/2", "CP-B/2"], seen);
+    }
+
     [Fact]
     public async Task Health_check_passes_on_a_working_store()
     {

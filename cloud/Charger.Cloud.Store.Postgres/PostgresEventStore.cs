@@ -1,0 +1,486 @@
+using System.Globalization;
+using System.Text;
+using Charger.Cloud.Core;
+using Charger.Protocol;
+using Npgsql;
+
+namespace Charger.Cloud.Store.Postgres;
+
+/// <summary>
+/// The <see cref="IEventStore"/> on a <see cref="PostgresDatabase"/>, with the semantics of the SQLite store (both run
+/// the same contract tests). Several receivers may share the database: appends are idempotent through the unique keys
+/// (a racing insert waits for the other transaction, then does nothing), and every move of a charger's applied seq is a
+/// conditional <c>UPDATE ... WHERE applied_seq = seq - 1</c> that re-checks the row after waiting for its lock, so the
+/// loser of a race throws <see cref="ConcurrentApplyException"/> and changes nothing.
+/// </summary>
+public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
+{
+    private const string ChargerColumns = """
+        c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
+        c.boot_reason, c.last_boot_at, c.applied_seq, c.last_event_at,
+        (SELECT MAX(e.seq) FROM events e WHERE e.charger_id = c.charger_id) AS max_seq,
+        (SELECT COUNT(*) FROM active_faults f WHERE f.charger_id = c.charger_id)::integer AS fault_count,
+        (SELECT COUNT(*) FROM seq_gaps g WHERE g.charger_id = c.charger_id AND g.closed_at IS NULL)::integer AS open_gaps
+        """;
+
+    private const string FaultColumns =
+        "charger_id, code, component, severity, value, unit, raised_at, raised_event_id, raised_seq, cause, message, blocks_charging, latching";
+
+    private const string GapColumns = "charger_id, from_seq, to_seq, detected_at, closed_at, lost";
+
+    private const string EnsureCharger =
+        "INSERT INTO chargers (charger_id, first_seen, online, applied_seq) VALUES (@c, @now, false, 0) ON CONFLICT (charger_id) DO NOTHING";
+
+    /// <inheritdoc />
+    public Task<AppendResult> AppendAsync(StoredEvent storedEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storedEvent);
+        return database.WriteAsync(async (c, tx) =>
+        {
+            var inserted = await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data)
+                VALUES (@c, @s, @id, @type, @ts, @rx, @data)
+                ON CONFLICT DO NOTHING
+                """, cancellationToken,
+                ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq), ("@id", storedEvent.Id), ("@type", storedEvent.Type),
+                ("@ts", Ms(storedEvent.Ts)), ("@rx", Ms(storedEvent.ReceivedAt)), ("@data", storedEvent.DataJson));
+            if (inserted == 1)
+            {
+                return AppendResult.Stored;
+            }
+
+            var id = Id(storedEvent.Id);
+            await using (var bySeq = PostgresDatabase.Command(c, tx, "SELECT event_id FROM events WHERE charger_id = @c AND seq = @s",
+                ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq)))
+            {
+                if (await bySeq.ExecuteScalarAsync(cancellationToken) is Guid existing)
+                {
+                    return existing == storedEvent.Id
+                        ? AppendResult.Duplicate
+                        : AppendResult.Conflict($"seq {storedEvent.Seq} of {storedEvent.ChargerId} is already stored as event {Id(existing)}, not {id}");
+                }
+            }
+
+            await using var byId = PostgresDatabase.Command(c, tx, "SELECT charger_id, seq FROM events WHERE event_id = @id", ("@id", storedEvent.Id));
+            await using var reader = await byId.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken)
+                ? AppendResult.Conflict($"event {id} is already stored as {reader.GetString(0)} seq {reader.GetInt64(1)}, not {storedEvent.ChargerId} seq {storedEvent.Seq}")
+                : throw new InvalidOperationException($"Event {id} was neither inserted nor found.");
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<SequenceState> GetSequenceStateAsync(string chargerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            await using var cmd = PostgresDatabase.Command(c, null,
+                """
+                SELECT (SELECT applied_seq FROM chargers WHERE charger_id = @c),
+                       (SELECT MAX(seq) FROM events WHERE charger_id = @c)
+                """, ("@c", chargerId));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            await r.ReadAsync(cancellationToken);
+            return new SequenceState(r.IsDBNull(0) ? 0 : r.GetInt64(0), r.IsDBNull(1) ? 0 : r.GetInt64(1));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return database.WriteAsync(async (c, tx) =>
+        {
+            foreach (var change in changes)
+            {
+                await ApplyOneAsync(c, tx, change, cancellationToken);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    private static async Task ApplyOneAsync(NpgsqlConnection c, NpgsqlTransaction tx, ProjectionChange change, CancellationToken ct)
+    {
+        var now = Ms(change.AppliedAt);
+        await PostgresDatabase.ExecuteAsync(c, tx, EnsureCharger, ct, ("@c", change.ChargerId), ("@now", now));
+        var advanced = await PostgresDatabase.ExecuteAsync(c, tx,
+            """
+            UPDATE chargers
+               SET applied_seq = @seq,
+                   last_event_at = @ts,
+                   last_seen = CASE WHEN last_seen IS NULL OR last_seen < @now THEN @now ELSE last_seen END
+             WHERE charger_id = @c AND applied_seq = @prev
+            """, ct,
+            ("@c", change.ChargerId), ("@seq", change.Seq), ("@prev", change.Seq - 1), ("@ts", Ms(change.EventTs)), ("@now", now));
+        if (advanced != 1)
+        {
+            throw new ConcurrentApplyException($"Cannot apply seq {change.Seq} of {change.ChargerId}: its applied seq is not {change.Seq - 1}.");
+        }
+
+        if (change.Boot is { } boot)
+        {
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                UPDATE chargers
+                   SET agent_version = @av, firmware_version = @fw, model = COALESCE(@model, model), serial = COALESCE(@serial, serial),
+                       boot_reason = @reason, last_boot_at = @ts, state = @state
+                 WHERE charger_id = @c
+                """, ct,
+                ("@c", change.ChargerId), ("@av", boot.AgentVersion), ("@fw", boot.FirmwareVersion), ("@model", boot.Model),
+                ("@serial", boot.Serial), ("@reason", boot.Reason), ("@ts", Ms(change.EventTs)), ("@state", nameof(DiagnosticState.Booting)));
+        }
+
+        if (change.State is { } state)
+        {
+            await PostgresDatabase.ExecuteAsync(c, tx, "UPDATE chargers SET state = @state WHERE charger_id = @c", ct,
+                ("@c", change.ChargerId), ("@state", state.ToString()));
+        }
+
+        if (change.RaisedFault is { } f)
+        {
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                $"""
+                INSERT INTO active_faults ({FaultColumns})
+                VALUES (@c, @code, @component, @severity, @value, @unit, @raisedAt, @eventId, @seq, @cause, @message, @blocks, @latching)
+                ON CONFLICT (charger_id, code) DO UPDATE SET
+                    component = excluded.component, severity = excluded.severity, value = excluded.value, unit = excluded.unit,
+                    raised_at = excluded.raised_at, raised_event_id = excluded.raised_event_id, raised_seq = excluded.raised_seq,
+                    cause = excluded.cause, message = excluded.message, blocks_charging = excluded.blocks_charging, latching = excluded.latching
+                """, ct,
+                ("@c", change.ChargerId), ("@code", f.Code), ("@component", f.Component), ("@severity", f.Severity.ToWire()),
+                ("@value", f.Value), ("@unit", f.Unit), ("@raisedAt", Ms(f.RaisedAt)), ("@eventId", f.RaisedEventId),
+                ("@seq", f.RaisedSeq), ("@cause", f.Cause), ("@message", f.Message),
+                ("@blocks", f.BlocksCharging), ("@latching", f.Latching));
+        }
+
+        if (change.ClearedFaultCode is { } code)
+        {
+            await PostgresDatabase.ExecuteAsync(c, tx, "DELETE FROM active_faults WHERE charger_id = @c AND code = @code", ct,
+                ("@c", change.ChargerId), ("@code", code));
+        }
+
+        if (change.ServiceRecord is { } record)
+        {
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO service_records (charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data)
+                VALUES (@c, @s, @id, @ts, @kind, @engineer, @wo, @confirmed, @data)
+                ON CONFLICT (charger_id, seq) DO NOTHING
+                """, ct,
+                ("@c", record.ChargerId), ("@s", record.Seq), ("@id", record.EventId), ("@ts", Ms(record.Ts)), ("@kind", record.Kind),
+                ("@engineer", record.EngineerId), ("@wo", record.WorkOrderRef), ("@confirmed", record.CustomerConfirmed), ("@data", record.DataJson));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task TouchAsync(string chargerId, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, tx) => PostgresDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO chargers (charger_id, first_seen, online, applied_seq, last_seen) VALUES (@c, @at, false, 0, @at)
+            ON CONFLICT (charger_id) DO UPDATE SET
+                last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
+            """, cancellationToken, ("@c", chargerId), ("@at", Ms(seenAt))), cancellationToken);
+
+    /// <inheritdoc />
+    public Task SetStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, tx) => PostgresDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO chargers (charger_id, first_seen, online, applied_seq, status_at, last_seen) VALUES (@c, @at, @online, 0, @at, @at)
+            ON CONFLICT (charger_id) DO UPDATE SET
+                online = excluded.online,
+                status_at = excluded.status_at,
+                last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
+            WHERE chargers.status_at IS NULL OR chargers.status_at <= excluded.status_at
+            """, cancellationToken, ("@c", chargerId), ("@at", Ms(at)), ("@online", online)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task RecordGapAsync(SeqGap gap, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gap);
+        return database.WriteAsync((c, tx) => PostgresDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at) VALUES (@c, @from, @to, @at, @closed)
+            ON CONFLICT (charger_id, from_seq) DO NOTHING
+            """, cancellationToken,
+            ("@c", gap.ChargerId), ("@from", gap.FromSeq), ("@to", gap.ToSeq), ("@at", Ms(gap.DetectedAt)),
+            ("@closed", Time(gap.ClosedAt))), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromSeq, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
+        return database.WriteAsync(async (c, tx) =>
+        {
+            await using (var stored = PostgresDatabase.Command(c, tx,
+                "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
+            {
+                if (Convert.ToInt64(await stored.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0)
+                {
+                    throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: some of them are stored.");
+                }
+            }
+
+            var moved = await PostgresDatabase.ExecuteAsync(c, tx,
+                "UPDATE chargers SET applied_seq = @to WHERE charger_id = @c AND applied_seq = @prev", cancellationToken,
+                ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
+            if (moved != 1)
+            {
+                throw new ConcurrentApplyException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
+            }
+
+            var closed = await PostgresDatabase.ExecuteAsync(c, tx,
+                "UPDATE seq_gaps SET closed_at = @at, lost = true WHERE charger_id = @c AND closed_at IS NULL AND from_seq >= @from AND to_seq <= @to", cancellationToken,
+                ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+            if (closed == 0)
+            {
+                await PostgresDatabase.ExecuteAsync(c, tx,
+                    """
+                    INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at, lost) VALUES (@c, @from, @to, @at, @at, true)
+                    ON CONFLICT (charger_id, from_seq) DO UPDATE SET to_seq = excluded.to_seq, closed_at = excluded.closed_at, lost = true
+                    """, cancellationToken,
+                    ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, tx) =>
+        {
+            await using var update = PostgresDatabase.Command(c, tx,
+                $"UPDATE seq_gaps SET closed_at = @at WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied RETURNING {GapColumns}",
+                ("@c", chargerId), ("@applied", appliedSeq), ("@at", Ms(closedAt)));
+            var closed = await ReadAllAsync(update, ReadGap, cancellationToken);
+            return (IReadOnlyList<SeqGap>)closed.OrderBy(g => g.FromSeq).ToList();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            var sql = new StringBuilder($"SELECT {GapColumns} FROM seq_gaps WHERE true");
+            var parameters = new List<(string, object?)>();
+            if (chargerId is not null)
+            {
+                sql.Append(" AND charger_id = @c");
+                parameters.Add(("@c", chargerId));
+            }
+
+            if (openOnly)
+            {
+                sql.Append(" AND closed_at IS NULL");
+            }
+
+            sql.Append(" ORDER BY charger_id, from_seq");
+            await using var cmd = PostgresDatabase.Command(c, null, sql.ToString(), [.. parameters]);
+            return await ReadAllAsync(cmd, ReadGap, cancellationToken);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        return database.WriteAsync((c, tx) => PostgresDatabase.ExecuteAsync(c, tx,
+            """
+            INSERT INTO dead_letters (topic, charger_id, reason, detail, payload, payload_bytes, received_at)
+            VALUES (@topic, @c, @reason, @detail, @payload, @bytes, @at)
+            """, cancellationToken,
+            ("@topic", StripNul(deadLetter.Topic)), ("@c", deadLetter.ChargerId), ("@reason", deadLetter.Reason), ("@detail", StripNul(deadLetter.Detail)),
+            ("@payload", StripNul(deadLetter.Payload)), ("@bytes", deadLetter.PayloadBytes), ("@at", Ms(deadLetter.ReceivedAt))), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return database.ReadAsync(async c =>
+        {
+            await using var cmd = PostgresDatabase.Command(c, null,
+                "SELECT id, topic, charger_id, reason, detail, payload, payload_bytes, received_at FROM dead_letters ORDER BY id DESC LIMIT @limit",
+                ("@limit", limit));
+            return await ReadAllAsync(cmd, r => new DeadLetter(
+                r.GetString(1), NullableString(r, 2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), Time(r, 7))
+            {
+                Id = r.GetInt64(0),
+            }, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChargerView?> GetChargerAsync(string chargerId, CancellationToken cancellationToken)
+    {
+        var rows = await database.ReadAsync(async c =>
+        {
+            await using var cmd = PostgresDatabase.Command(c, null, $"SELECT {ChargerColumns} FROM chargers c WHERE c.charger_id = @c", ("@c", chargerId));
+            return await ReadAllAsync(cmd, ReadCharger, cancellationToken);
+        }, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ChargerView>> ListChargersAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            await using var cmd = PostgresDatabase.Command(c, null, $"SELECT {ChargerColumns} FROM chargers c ORDER BY c.charger_id");
+            return await ReadAllAsync(cmd, ReadCharger, cancellationToken);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ActiveFault>> ListActiveFaultsAsync(string? chargerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            var where = chargerId is null ? string.Empty : " WHERE charger_id = @c";
+            await using var cmd = PostgresDatabase.Command(c, null,
+                $"SELECT {FaultColumns} FROM active_faults{where} ORDER BY charger_id, raised_at, code",
+                chargerId is null ? [] : [("@c", chargerId)]);
+            return await ReadAllAsync(cmd, ReadFault, cancellationToken);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return database.ReadAsync(async c =>
+        {
+            var sql = new StringBuilder("SELECT charger_id, seq, event_id, type, ts, received_at, data FROM events WHERE charger_id = @c AND seq > @after");
+            var parameters = new List<(string, object?)> { ("@c", query.ChargerId), ("@after", query.AfterSeq), ("@limit", query.Limit) };
+            if (query.Type is not null)
+            {
+                sql.Append(" AND type = @type");
+                parameters.Add(("@type", query.Type));
+            }
+
+            if (query.From is { } from)
+            {
+                sql.Append(" AND ts >= @from");
+                parameters.Add(("@from", Ms(from)));
+            }
+
+            if (query.To is { } to)
+            {
+                sql.Append(" AND ts < @to");
+                parameters.Add(("@to", Ms(to)));
+            }
+
+            sql.Append(" ORDER BY seq LIMIT @limit");
+            await using var cmd = PostgresDatabase.Command(c, null, sql.ToString(), [.. parameters]);
+            return await ReadAllAsync(cmd, r => new StoredEvent(
+                r.GetString(0), r.GetInt64(1), r.GetGuid(2), r.GetString(3), Time(r, 4), Time(r, 5), r.GetString(6)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ServiceRecordView>> QueryServiceRecordsAsync(ServiceRecordQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return database.ReadAsync(async c =>
+        {
+            var sql = new StringBuilder(
+                "SELECT charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data FROM service_records WHERE true");
+            var parameters = new List<(string, object?)> { ("@limit", query.Limit) };
+            void Where(object? value, string clause, params (string, object?)[] values)
+            {
+                if (value is not null)
+                {
+                    sql.Append(" AND ").Append(clause);
+                    parameters.AddRange(values);
+                }
+            }
+
+            Where(query.ChargerId, "charger_id = @c", ("@c", query.ChargerId));
+            Where(query.Kind, "kind = @kind", ("@kind", query.Kind));
+            Where(query.EngineerId, "engineer_id = @engineer", ("@engineer", query.EngineerId));
+            Where(query.WorkOrderRef, "work_order_ref = @wo", ("@wo", query.WorkOrderRef));
+            Where(query.From, "ts >= @from", ("@from", Time(query.From)));
+            Where(query.To, "ts < @to", ("@to", Time(query.To)));
+            Where(query.After, "(ts, charger_id, seq) > (@afterTs, @afterCharger, @afterSeq)",
+                ("@afterTs", Time(query.After?.Ts)), ("@afterCharger", query.After?.ChargerId), ("@afterSeq", query.After?.Seq));
+            sql.Append(" ORDER BY ts, charger_id, seq LIMIT @limit");
+            await using var cmd = PostgresDatabase.Command(c, null, sql.ToString(), [.. parameters]);
+            return await ReadAllAsync(cmd, r => new ServiceRecordView(
+                r.GetString(0), r.GetInt64(1), r.GetGuid(2), Time(r, 3), r.GetString(4), r.GetString(5),
+                NullableString(r, 6), r.GetBoolean(7), r.GetString(8)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task CheckHealthAsync(CancellationToken cancellationToken) => database.GetSchemaVersionAsync(cancellationToken);
+
+    private static ChargerView ReadCharger(NpgsqlDataReader r) => new()
+    {
+        ChargerId = r.GetString(0),
+        State = r.IsDBNull(1) ? null : Enum.TryParse<DiagnosticState>(r.GetString(1), out var s) ? s : null,
+        Online = r.GetBoolean(2),
+        LastSeen = NullableTime(r, 3),
+        AgentVersion = NullableString(r, 4),
+        FirmwareVersion = NullableString(r, 5),
+        Model = NullableString(r, 6),
+        Serial = NullableString(r, 7),
+        BootReason = NullableString(r, 8),
+        LastBootAt = NullableTime(r, 9),
+        AppliedSeq = r.GetInt64(10),
+        LastEventAt = NullableTime(r, 11),
+        MaxStoredSeq = r.IsDBNull(12) ? 0 : r.GetInt64(12),
+        ActiveFaultCount = r.GetInt32(13),
+        OpenGapCount = r.GetInt32(14),
+    };
+
+    private static ActiveFault ReadFault(NpgsqlDataReader r) => new()
+    {
+        ChargerId = r.GetString(0),
+        Code = r.GetString(1),
+        Component = r.GetString(2),
+        Severity = SeverityNames.TryParse(r.GetString(3), out var severity) ? severity : Severity.Major,
+        Value = r.IsDBNull(4) ? null : r.GetDouble(4),
+        Unit = NullableString(r, 5),
+        RaisedAt = Time(r, 6),
+        RaisedEventId = r.GetGuid(7),
+        RaisedSeq = r.GetInt64(8),
+        Cause = r.IsDBNull(9) ? null : r.GetGuid(9),
+        Message = NullableString(r, 10),
+        BlocksCharging = r.GetBoolean(11),
+        Latching = r.GetBoolean(12),
+    };
+
+    private static SeqGap ReadGap(NpgsqlDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), Time(r, 3), NullableTime(r, 4), r.GetBoolean(5));
+
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand cmd, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        var list = new List<T>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(read(r));
+        }
+
+        return list;
+    }
+
+    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : Time(r, i);
+
+    private static DateTimeOffset Time(NpgsqlDataReader r, int i) => r.GetFieldValue<DateTimeOffset>(i);
+
+    /// <summary>A time as stored: UTC, at millisecond precision (as the SQLite store keeps it).</summary>
+    internal static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
+
+    private static DateTimeOffset? Time(DateTimeOffset? t) => t is { } v ? Ms(v) : null;
+
+    /// <summary>PostgreSQL text cannot hold U+0000, which a refused binary payload may contain; SQLite keeps it.</summary>
+    private static string StripNul(string s) => s.Contains('\0', StringComparison.Ordinal) ? s.Replace("\0", "\uFFFD", StringComparison.Ordinal) : s;
+
+    private static string Id(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
+}

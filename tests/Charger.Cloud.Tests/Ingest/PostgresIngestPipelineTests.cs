@@ -1,0 +1,76 @@
+using Charger.Cloud.Core;
+using Charger.Cloud.Store.Postgres;
+using Charger.Cloud.Tests.Support;
+using Charger.Protocol;
+
+namespace Charger.Cloud.Tests.Ingest;
+
+/// <summary>The pipeline on a real PostgreSQL server (<c>CHARGER_TEST_POSTGRES</c>), each test in a fresh schema; and what
+/// only a shared server allows: several receivers on one database.</summary>
+public sealed class PostgresIngestPipelineTests : IngestPipelineTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private PostgresStoreFixture? _db;
+
+    protected override async Task<IEventStore> CreateStoreAsync()
+    {
+        _db = await PostgresStoreFixture.CreateAsync(Clock);
+        return _db.Events;
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Three_receivers_on_one_database_given_every_event_in_any_order_apply_each_once_in_seq_order()
+    {
+        const int count = 60;
+        var others = new List<PostgresDatabase>();
+        try
+        {
+            // Each receiver is its own pipeline (own per-charger locks) on its own connection pool: nothing serialises them
+            // but the database.
+            var receivers = new List<IngestPipeline> { NewPipeline(new IngestOptions()) };
+            for (var i = 0; i < 2; i++)
+            {
+                var database = new PostgresDatabase(_db!.ConnectionString);
+                others.Add(database);
+                receivers.Add(NewPipeline(new IngestOptions(), new PostgresEventStore(database)));
+            }
+
+            var envelopes = Enumerable.Range(1, count)
+                .Select(seq => seq % 10 == 0
+                    ? Events.FaultRaised("CP-1", seq, FaultCatalogue.HighTemperature, Severity.Major, seq)
+                    : Events.Counters("CP-1", seq))
+                .ToList();
+            // Every event reaches two receivers (a redelivery after a receiver's restart), in a shuffled order.
+            var deliveries = envelopes
+                .SelectMany((e, i) => new[] { (Receiver: i % 3, Event: e), (Receiver: (i + 1) % 3, Event: e) })
+                .OrderBy(_ => Random.Shared.Next())
+                .ToList();
+
+            var outcomes = await Task.WhenAll(deliveries.Select(d =>
+                Task.Run(() => receivers[d.Receiver].HandleEventAsync(Topics.Events("CP-1"), d.Event.ToUtf8Json(), Ct))));
+
+            Assert.All(outcomes, o => Assert.Equal(RejectReason.None, o.Rejected));
+            Assert.Equal(count, outcomes.Count(o => o.Stored));
+            Assert.Equal(new SequenceState(count, count), await Store.GetSequenceStateAsync("CP-1", Ct));
+            Assert.Empty(await OpenGaps("CP-1"));
+            var fault = Assert.Single(await Store.ListActiveFaultsAsync("CP-1", Ct));
+            Assert.Equal(count, fault.RaisedSeq);
+            Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+        }
+        finally
+        {
+            foreach (var database in others)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Charger.Cloud.Core;
+using Charger.Cloud.Store.Postgres;
+using Charger.Cloud.Tests.Support;
+
+namespace Charger.Cloud.Tests.Store;
+
+/// <summary>What only the PostgreSQL adapter has: migrations under an advisory lock, its options.</summary>
+public sealed class PostgresDatabaseTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private string _schema = null!;
+    private string _connectionString = null!;
+
+    public async Task InitializeAsync() => (_schema, _connectionString) = await PostgresTestServer.CreateSchemaAsync();
+
+    public Task DisposeAsync() => PostgresTestServer.DropSchemaAsync(_schema);
+
+    private Task<long> CountAsync(string sql) =>
+        PostgresTestServer.ScalarAsync(sql, _connectionString).ContinueWith(t => Convert.ToInt64(t.Result, CultureInfo.InvariantCulture), TaskScheduler.Default);
+
+    [Fact]
+    public async Task Receivers_starting_together_migrate_the_schema_once()
+    {
+        var databases = Enumerable.Range(0, 6).Select(_ => new PostgresDatabase(_connectionString)).ToList();
+        try
+        {
+            await Task.WhenAll(databases.Select(d => Task.Run(() => d.InitializeAsync(Ct))));
+
+            Assert.Equal(PostgresSchema.LatestVersion, await CountAsync("SELECT COUNT(*) FROM schema_version"));
+            Assert.Equal(PostgresSchema.LatestVersion, await CountAsync("SELECT COUNT(DISTINCT version) FROM schema_version"));
+            foreach (var database in databases)
+            {
+                Assert.Equal(PostgresSchema.LatestVersion, await database.GetSchemaVersionAsync(Ct));
+            }
+        }
+        finally
+        {
+            foreach (var database in databases)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_version_2_database_migrates_keeping_its_gaps_and_filling_the_maintenance_log_from_applied_records()
+    {
+        var record = """{"kind":"repair","engineerId":"eng-1","workOrderRef":"WO-1","customerConfirmed":true}""";
+        await PostgresTestServer.ExecuteAsync(PostgresSchema.CreateVersionTable + PostgresSchema.Migrations[0] + PostgresSchema.Migrations[1] + $"""
+            INSERT INTO schema_version (version, applied_at) VALUES (1, now()), (2, now());
+            INSERT INTO chargers (charger_id, first_seen, online, applied_seq) VALUES ('CP-1', now(), false, 2);
+            INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data) VALUES
+                ('CP-1', 2, '{Guid.NewGuid()}', 'service.record', now(), now(), '{record}'),
+                ('CP-1', 5, '{Guid.NewGuid()}', 'service.record', now(), now(), '{record}');
+            INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at) VALUES ('CP-1', 3, 4, now());
+            """, _connectionString);
+
+        await using var db = new PostgresDatabase(_connectionString);
+        await db.InitializeAsync(Ct);
+        var store = new PostgresEventStore(db);
+
+        Assert.Equal(PostgresSchema.LatestVersion, await db.GetSchemaVersionAsync(Ct));
+        var gap = Assert.Single(await store.ListGapsAsync("CP-1", openOnly: true, Ct));
+        Assert.False(gap.Lost);
+        var migrated = Assert.Single(await store.QueryServiceRecordsAsync(new ServiceRecordQuery(), Ct)); // seq 5 waits behind the gap
+        Assert.Equal((2L, "repair", "eng-1", "WO-1", true), (migrated.Seq, migrated.Kind, migrated.EngineerId, migrated.WorkOrderRef, migrated.CustomerConfirmed));
+        Assert.Equal(record, migrated.DataJson);
+    }
+
+    [Fact]
+    public async Task Database_with_a_newer_schema_is_refused_with_a_clear_message()
+    {
+        await using (var db = new PostgresDatabase(_connectionString))
+        {
+            await db.InitializeAsync(Ct);
+        }
+
+        await PostgresTestServer.ExecuteAsync("INSERT INTO schema_version (version, applied_at) VALUES (99, now())", _connectionString);
+
+        await using var again = new PostgresDatabase(_connectionString);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => again.InitializeAsync(Ct));
+        Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_data_is_kept_byte_for_byte()
+    {
+        await using var db = new PostgresDatabase(_connectionString);
+        var store = new PostgresEventStore(db);
+        const string data = """{ "z":1,  "a" : [1.50, "é"] ,"dup":1,"dup":2 }""";
+        var e = new StoredEvent("CP-1", 1, Guid.NewGuid(), "counters", Events.T0, Events.T0, data);
+
+        await store.AppendAsync(e, Ct);
+
+        Assert.Equal(data, Assert.Single(await store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).DataJson);
+    }
+
+    [Fact]
+    public async Task Description_names_database_host_and_schema_but_never_the_password()
+    {
+        await using var db = new PostgresDatabase("Host=db.example;Port=5433;Database=fleet;Username=u;Password=s3cret-pw;Search Path=charger");
+
+        Assert.Equal("PostgreSQL database 'fleet' on db.example:5433 (schema charger)", db.Description);
+    }
+
+    [Theory]
+    [InlineData("", "Cloud:Postgres:ConnectionString is required")]
+    [InlineData("Host=db;Nonsense Key=1", "Cloud:Postgres:ConnectionString is not a valid")]
+    [InlineData("Database=fleet;Username=u", "Cloud:Postgres:ConnectionString names no Host")]
+    public void Bad_connection_string_is_refused_naming_the_key(string connectionString, string message)
+    {
+        var options = new PostgresStoreOptions { ConnectionString = connectionString };
+        var results = new List<ValidationResult>();
+
+        Assert.False(Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true));
+        Assert.Contains(results, r => r.ErrorMessage!.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_have_no_default_connection_string_or_password()
+    {
+        Assert.Equal(string.Empty, new PostgresStoreOptions().ConnectionString);
+    }
+}
