@@ -4,12 +4,14 @@
 # and stop them; nothing is left running.
 set -uo pipefail
 cd "$(dirname "$0")"
+source tests/postgres-test-server.sh    # pg_test_bin, pg_test_start, pg_test_stop: the PostgreSQL store tests' server
 
 need=()
 command -v mosquitto > /dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_pub > /dev/null 2>&1 || need+=(mosquitto-clients)
 command -v curl > /dev/null 2>&1 || need+=(curl)
 command -v systemd-analyze > /dev/null 2>&1 || need+=(systemd)    # verifies the units of deploy/
+pg_test_bin > /dev/null || need+=(postgresql)                          # the store suite runs against PostgreSQL too
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -31,6 +33,17 @@ fi
 passed=0
 failed=0
 mkdir -p .test
+
+# A throwaway PostgreSQL for the store suite (CHARGER_TEST_POSTGRES); stopped and deleted on exit. If it cannot start,
+# the PostgreSQL tests fail and say why.
+trap pg_test_stop EXIT
+trap 'exit 130' INT TERM
+echo "==> starting PostgreSQL"
+if pg_test_start .test/pg; then
+  echo "   127.0.0.1:$PG_TEST_PORT (cluster in .test/pg)"
+else
+  echo "   PostgreSQL did not start: the PostgreSQL store tests will fail"
+fi
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   echo "==> $name"
