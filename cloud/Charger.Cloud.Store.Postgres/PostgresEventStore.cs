@@ -28,6 +28,13 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 
     private const string GapColumns = "charger_id, from_seq, to_seq, detected_at, closed_at, lost";
 
+    /// <summary>
+    /// First key of the per-charger advisory locks (the second is <c>hashtext(charger_id)</c>): appends hold it shared,
+    /// <see cref="SkipLostAsync"/> exclusive, so no event of a range can be stored between the check that none is and the
+    /// range being declared lost (SQLite gets the same from its single writer).
+    /// </summary>
+    internal const int ChargerLockSpace = 0x43484731; // "CHG1"
+
     private const string EnsureCharger =
         "INSERT INTO chargers (charger_id, first_seen, online, applied_seq) VALUES (@c, @now, false, 0) ON CONFLICT (charger_id) DO NOTHING";
 
@@ -40,10 +47,10 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
             var inserted = await PostgresDatabase.ExecuteAsync(c, tx,
                 """
                 INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data)
-                VALUES (@c, @s, @id, @type, @ts, @rx, @data)
+                SELECT @c, @s, @id, @type, @ts, @rx, @data FROM (SELECT pg_advisory_xact_lock_shared(@space, hashtext(@c))) AS charger_lock
                 ON CONFLICT DO NOTHING
                 """, cancellationToken,
-                ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq), ("@id", storedEvent.Id), ("@type", storedEvent.Type),
+                ("@space", ChargerLockSpace), ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq), ("@id", storedEvent.Id), ("@type", storedEvent.Type),
                 ("@ts", Ms(storedEvent.Ts)), ("@rx", Ms(storedEvent.ReceivedAt)), ("@data", storedEvent.DataJson));
             if (inserted == 1)
             {
@@ -218,6 +225,8 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
         return database.WriteAsync(async (c, tx) =>
         {
+            await PostgresDatabase.ExecuteAsync(c, tx, "SELECT pg_advisory_xact_lock(@space, hashtext(@c))", cancellationToken,
+                ("@space", ChargerLockSpace), ("@c", chargerId));
             await using (var stored = PostgresDatabase.Command(c, tx,
                 "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
             {

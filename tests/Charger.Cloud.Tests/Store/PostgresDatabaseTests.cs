@@ -124,3 +124,60 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
         Assert.Equal(string.Empty, new PostgresStoreOptions().ConnectionString);
     }
 }
+
+/// <summary>Races that only a shared server shows.</summary>
+public sealed class PostgresEventStoreRaceTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private PostgresStoreFixture _db = null!;
+
+    public async Task InitializeAsync() => _db = await PostgresStoreFixture.CreateAsync();
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    [Fact]
+    public async Task A_range_is_not_declared_lost_while_an_event_of_it_is_being_stored()
+    {
+        var store = _db.Events;
+        var boot = Events.Boot("CP-1", 1);
+        await store.AppendAsync(boot.Stored(), Ct);
+        await store.ApplyAsync([boot.Change()], Ct);
+
+        // Another receiver is storing seq 3 (its transaction holds the charger's append lock, not yet committed).
+        await using var other = new Npgsql.NpgsqlConnection(PostgresTestServer.Unpooled(_db.ConnectionString));
+        await other.OpenAsync();
+        await using var tx = await other.BeginTransactionAsync();
+        await using (var append = new Npgsql.NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock_shared(@space, hashtext('CP-1'))", other, tx))
+        {
+            append.Parameters.AddWithValue("space", PostgresEventStore.ChargerLockSpace);
+            await append.ExecuteNonQueryAsync();
+        }
+
+        var skip = store.SkipLostAsync("CP-1", 2, 9, Events.T0.AddHours(1), Ct);
+        await WaitForAdvisoryLockWaiterAsync();
+        Assert.False(skip.IsCompleted);
+
+        await using (var insert = new Npgsql.NpgsqlCommand(
+            $"INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data) VALUES ('CP-1', 3, '{Guid.NewGuid()}', 'counters', now(), now(), '{{}}')", other, tx))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await tx.CommitAsync();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => skip);
+        Assert.Contains("some of them are stored", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(new SequenceState(1, 3), await store.GetSequenceStateAsync("CP-1", Ct));
+    }
+
+    private async Task WaitForAdvisoryLockWaiterAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (Convert.ToInt64(await PostgresTestServer.ScalarAsync(
+                   "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", _db.ConnectionString), CultureInfo.InvariantCulture) == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
