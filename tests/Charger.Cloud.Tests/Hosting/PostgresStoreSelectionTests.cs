@@ -69,6 +69,20 @@ public sealed class PostgresStoreSelectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Unreachable_server_or_wrong_password_stops_start_up()
+    {
+        var wrongPassword = new Npgsql.NpgsqlConnectionStringBuilder(_connectionString) { Password = "not-the-password" }.ConnectionString;
+        foreach (var connectionString in new[] { "Host=127.0.0.1;Port=1;Username=u;Password=p;Timeout=5", wrongPassword })
+        {
+            using var factory = new CloudApiFactory();
+            factory.Settings["Cloud:Store"] = "postgres";
+            factory.Settings["Cloud:Postgres:ConnectionString"] = connectionString;
+
+            Assert.ThrowsAny<Npgsql.NpgsqlException>(() => factory.CreateClient());
+        }
+    }
+
+    [Fact]
     public async Task Enrol_and_revoke_with_store_postgres_write_the_postgresql_credentials()
     {
         var env = new Dictionary<string, string> { ["Cloud__Store"] = "postgres", ["Cloud__Postgres__ConnectionString"] = _connectionString };
