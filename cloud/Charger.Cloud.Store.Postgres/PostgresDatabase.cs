@@ -20,14 +20,14 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
     private volatile bool _initialized;
     private bool _disposed;
 
-    /// <summary>Uses the server and database named by <paramref name="options"/>.</summary>
-    public PostgresDatabase(IOptions<PostgresStoreOptions> options, ILogger<PostgresDatabase> logger)
-        : this(options.Value.ConnectionString, options.Value.CommandTimeoutSeconds, options.Value.MaxPoolSize, logger)
+    /// <summary>Uses the server and database named by <paramref name="options"/>; Npgsql's own messages go to <paramref name="loggerFactory"/>.</summary>
+    public PostgresDatabase(IOptions<PostgresStoreOptions> options, ILoggerFactory loggerFactory)
+        : this(options.Value.ConnectionString, options.Value.CommandTimeoutSeconds, options.Value.MaxPoolSize, loggerFactory)
     {
     }
 
     /// <summary>Uses the server and database of <paramref name="connectionString"/>; connects lazily.</summary>
-    public PostgresDatabase(string connectionString, int commandTimeoutSeconds = 30, int maxPoolSize = 20, ILogger? logger = null)
+    public PostgresDatabase(string connectionString, int commandTimeoutSeconds = 30, int maxPoolSize = 20, ILoggerFactory? loggerFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
@@ -37,8 +37,14 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
         };
         Description = $"PostgreSQL database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}"
             + (string.IsNullOrEmpty(builder.SearchPath) ? string.Empty : $" (schema {builder.SearchPath})");
-        _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        _logger = logger ?? NullLogger.Instance;
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        if (loggerFactory is not null)
+        {
+            dataSource.UseLoggerFactory(loggerFactory);
+        }
+
+        _dataSource = dataSource.Build();
+        _logger = loggerFactory?.CreateLogger<PostgresDatabase>() ?? (ILogger)NullLogger.Instance;
     }
 
     /// <summary>Where the data is, for messages: database, host, port and schema, never the password.</summary>
