@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Charger.Cloud.Core;
 using Charger.Cloud.Hosting;
-using System.Data.Common;
 using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Protocol;
