@@ -37,7 +37,7 @@ public sealed class SimulatedBoardHardware : IBoardBus
     public SimulatedBoardHardware(BoardOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        BoardOptionsValidator.ThrowIfInvalid(options);
         Options = options;
         Bme280 = new SimulatedBme280(new I2cConnectionSettings(options.I2cBusId, options.Bme280Address));
         Ina219 = new SimulatedIna219(new I2cConnectionSettings(options.I2cBusId, options.Ina219Address)) { ShuntOhms = options.Ina219ShuntOhms };

@@ -69,7 +69,7 @@ public sealed class IotBoard : IBoard
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(bus);
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        BoardOptionsValidator.ThrowIfInvalid(options);
         _options = options;
         _bus = bus;
         _logger = (ILogger?)logger ?? NullLogger.Instance;

@@ -1,3 +1,4 @@
+using Charger.Agent.Core;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
@@ -32,7 +33,7 @@ public sealed class ConsoleOptions : IValidatableObject
     public string DocumentsDirectory { get; set; } = "docs";
 
     /// <summary>A session ends after this long without a command.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Failed logins (per engineer and per calling uid) before logins back off.</summary>
@@ -40,11 +41,11 @@ public sealed class ConsoleOptions : IValidatableObject
     public int LoginFailuresBeforeBackoff { get; set; } = 5;
 
     /// <summary>First back-off after <see cref="LoginFailuresBeforeBackoff"/> failures; doubles with each further failure.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan LoginBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest back-off.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan LoginBackoffMax { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Connections served at once; more are refused.</summary>

@@ -1,3 +1,4 @@
+using Charger.Agent.Core;
 using System.ComponentModel.DataAnnotations;
 
 namespace Charger.Agent.Mqtt;
@@ -33,17 +34,17 @@ public sealed class MqttPublisherOptions : IValidatableObject
 
     public string? ClientKeyFile { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    [TimeSpanRange("00:00:05", "00:10:00")]
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long the broker keeps this charger's session (queued acks) while it is away.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    [TimeSpanRange("00:00:00", "30.00:00:00")]
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
 
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    [TimeSpanRange("00:00:00.050", "00:10:00")]
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    [TimeSpanRange("00:00:00.050", "01:00:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Events sent but not yet acknowledged by the cloud, at most.</summary>
@@ -51,7 +52,7 @@ public sealed class MqttPublisherOptions : IValidatableObject
     public int MaxInFlight { get; set; } = 500;
 
     /// <summary>Without ack progress for this long, unacknowledged events are sent again.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [TimeSpanRange("00:00:00.100", "01:00:00")]
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromSeconds(20);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

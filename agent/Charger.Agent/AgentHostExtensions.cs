@@ -27,12 +27,18 @@ public static class AgentHostExtensions
             builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Systemd.SystemdLifetime>();
         }
 
-        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DiagnosticsOptions>().BindConfiguration(DiagnosticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<MqttPublisherOptions>().BindConfiguration(MqttPublisherOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<BoardOptions>().BindConfiguration(BoardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<DiagnosticsOptions>().BindConfiguration(DiagnosticsOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<MqttPublisherOptions>().BindConfiguration(MqttPublisherOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateOnStart();
+        builder.Services.AddOptions<BoardOptions>().BindConfiguration(BoardOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<DiagnosticsOptions>, DiagnosticsOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<JournalOptions>, JournalOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<MqttPublisherOptions>, MqttPublisherOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ConsoleOptions>, ConsoleOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<BoardOptions>, BoardOptionsValidator>();
         // The meter constant is one fact: the board's S0 setting feeds the energy counter.
         builder.Services.PostConfigure<DiagnosticsOptions>(d => d.EnergyPulsesPerKwh = builder.Configuration.GetValue($"{BoardOptions.SectionName}:S0PulsesPerKwh", d.EnergyPulsesPerKwh));
 

@@ -1,3 +1,4 @@
+using Charger.Agent.Core;
 using System.ComponentModel.DataAnnotations;
 
 namespace Charger.Agent;
@@ -25,7 +26,7 @@ public sealed class AgentOptions : IValidatableObject
     public bool RequireCommissioning { get; set; }
 
     /// <summary>How often a telemetry summary is queued (0 = never).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    [TimeSpanRange("00:00:00", "1.00:00:00")]
     public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

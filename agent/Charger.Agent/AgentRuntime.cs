@@ -223,13 +223,11 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <summary>The settings this agent was built with, by configuration section (secrets included).</summary>
     public JsonObject Settings() => new()
     {
-        [AgentOptions.Section] = JsonSerializer.SerializeToNode(_agent, SettingsJson),
-        [DiagnosticsOptions.Section] = JsonSerializer.SerializeToNode(_diagnostics, SettingsJson),
-        [JournalOptions.Section] = JsonSerializer.SerializeToNode(_journalOptions, SettingsJson),
-        [MqttPublisherOptions.Section] = JsonSerializer.SerializeToNode(_mqtt, SettingsJson),
+        [AgentOptions.Section] = JsonSerializer.SerializeToNode(_agent, AgentSettingsJsonContext.Default.AgentOptions),
+        [DiagnosticsOptions.Section] = JsonSerializer.SerializeToNode(_diagnostics, AgentSettingsJsonContext.Default.DiagnosticsOptions),
+        [JournalOptions.Section] = JsonSerializer.SerializeToNode(_journalOptions, AgentSettingsJsonContext.Default.JournalOptions),
+        [MqttPublisherOptions.Section] = JsonSerializer.SerializeToNode(_mqtt, AgentSettingsJsonContext.Default.MqttPublisherOptions),
     };
-
-    private static readonly JsonSerializerOptions SettingsJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private async Task QueueTelemetryAsync(BoardSnapshot snapshot, CancellationToken cancellationToken)
     {

@@ -29,6 +29,18 @@ internal sealed class ExportCommand(ConsoleContext context, ReadCommands read)
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>A JSON element as indented UTF-8, without the reflection-based serializer.</summary>
+    private static byte[] IndentedUtf8(JsonElement element)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return buffer.ToArray();
+    }
+
     public async Task<JsonElement> RunAsync(ConsoleCall call, CancellationToken cancellationToken)
     {
         var args = call.Args(ConsoleJsonContext.Default.ExportArgs);
@@ -55,7 +67,7 @@ internal sealed class ExportCommand(ConsoleContext context, ReadCommands read)
         var lastSelfTest = records.LastOrDefault(e => e.DataAs(ProtocolJsonContext.Default.ServiceRecordData).Kind == ServiceRecordKinds.SelfTest);
 
         var settings = agent.Settings();
-        settings[ConsoleOptions.Section] = JsonSerializer.SerializeToNode(context.Options);
+        settings[ConsoleOptions.Section] = JsonSerializer.SerializeToNode(context.Options, ConsoleSettingsJsonContext.Default.ConsoleOptions);
         SettingsRedactor.Redact(settings);
 
         var status = await read.BuildStatusAsync(session.Engineer, cancellationToken).ConfigureAwait(false);
@@ -67,11 +79,11 @@ internal sealed class ExportCommand(ConsoleContext context, ReadCommands read)
         {
             ("journal.ndjson", Encoding.UTF8.GetBytes(journal.ToString())),
             ("config.json", Encoding.UTF8.GetBytes(settings.ToJsonString(Indented))),
-            ("status.json", JsonSerializer.SerializeToUtf8Bytes(JsonSerializer.SerializeToElement(status, ConsoleJsonContext.Default.StatusData), Indented)),
-            ("sensors.json", JsonSerializer.SerializeToUtf8Bytes(JsonSerializer.SerializeToElement(sensors, ConsoleJsonContext.Default.SensorsData), Indented)),
+            ("status.json", IndentedUtf8(JsonSerializer.SerializeToElement(status, ConsoleJsonContext.Default.StatusData))),
+            ("sensors.json", IndentedUtf8(JsonSerializer.SerializeToElement(sensors, ConsoleJsonContext.Default.SensorsData))),
             ("selftest.json", lastSelfTest is null
                 ? Encoding.UTF8.GetBytes("{\"note\":\"no self-test in the journal\"}")
-                : JsonSerializer.SerializeToUtf8Bytes(JsonSerializer.SerializeToElement(lastSelfTest, ProtocolJsonContext.Default.Envelope), Indented)),
+                : IndentedUtf8(JsonSerializer.SerializeToElement(lastSelfTest, ProtocolJsonContext.Default.Envelope))),
             ("state-machine.md", Encoding.UTF8.GetBytes(graph)),
         };
         var manifest = new JsonObject

@@ -15,7 +15,7 @@ public sealed class DiagnosticsOptions : IValidatableObject
     public const string Section = "Diagnostics";
 
     /// <summary>How often the board is read.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    [TimeSpanRange("00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive samples a condition must hold before a fault is raised.</summary>
@@ -52,15 +52,15 @@ public sealed class DiagnosticsOptions : IValidatableObject
     public int FrozenSamples { get; set; } = 30;
 
     /// <summary>With the contactor closed, no S0 pulse for this long raises PowerMeterFailure.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan MeterSilentAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A fault raised within this time of an active blocking fault names it as its cause.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan CauseWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the cumulative counters are journaled.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan CountersInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>S0 pulses per kWh of the energy meter.</summary>
