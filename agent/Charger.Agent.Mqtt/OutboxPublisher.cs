@@ -27,6 +27,9 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
     private readonly IMqttClient _client;
     private long _sentUpTo;
     private long _resent;
+    private long _ackReceived;
+    private readonly System.Threading.Channels.Channel<bool> _ackArrived =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
     private DateTimeOffset _lastProgress;
 
     public OutboxPublisher(string chargerId, MqttPublisherOptions options, EventRecorder recorder, TimeProvider time, ILogger<OutboxPublisher> logger)
@@ -59,6 +62,61 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
 
     /// <summary>Runs until cancelled: connect, drain, reconnect.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stopAcks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var acks = Task.Run(() => ApplyAcksAsync(stopAcks.Token), CancellationToken.None);
+        try
+        {
+            await ConnectAndDrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopAcks.CancelAsync().ConfigureAwait(false);
+            await acks.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the highest ack received to the journal, one write for however many acks arrived meanwhile (group commit):
+    /// the cloud acks every event, and an fsync per ack would cap the drain. An ack lost in a crash only means a resend,
+    /// which the cloud absorbs.
+    /// </summary>
+    private async Task ApplyAcksAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _ackArrived.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _ackArrived.Reader.TryRead(out _);
+                var upTo = Volatile.Read(ref _ackReceived);
+                var before = _journal.Stats.AckedUpTo;
+                if (upTo <= before)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await _journal.AcknowledgeAsync(upTo, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (JournalStorageException ex)
+                {
+                    // Not marked: the events are sent again later and the cloud ignores the duplicates.
+                    LogBadAck(_logger, ex.Message);
+                    continue;
+                }
+
+                _lastProgress = _time.GetUtcNow();
+                _recorder.SignalOutbox();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping; a pending ack is written on the next start's first ack at the latest.
+        }
+    }
+
+    private async Task ConnectAndDrainAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
         while (!cancellationToken.IsCancellationRequested)
@@ -250,11 +308,11 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
         }
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         if (!string.Equals(e.ApplicationMessage.Topic, Topics.Ack(_chargerId), StringComparison.Ordinal))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         AckMessage? ack;
@@ -265,33 +323,24 @@ public sealed partial class OutboxPublisher : IAsyncDisposable
         catch (JsonException ex)
         {
             LogBadAck(_logger, ex.Message);
-            return;
+            return Task.CompletedTask;
         }
 
         if (ack is null || ack.UpTo < 0)
         {
             LogBadAck(_logger, "missing upTo");
-            return;
+            return Task.CompletedTask;
         }
 
-        var before = _journal.Stats.AckedUpTo;
-        try
+        long seen;
+        do
         {
-            await _journal.AcknowledgeAsync(ack.UpTo, CancellationToken.None).ConfigureAwait(false);
+            seen = Volatile.Read(ref _ackReceived);
         }
-        catch (JournalStorageException ex)
-        {
-            // Not marked: the events are sent again later and the cloud ignores the duplicates.
-            LogBadAck(_logger, ex.Message);
-            return;
-        }
+        while (ack.UpTo > seen && Interlocked.CompareExchange(ref _ackReceived, ack.UpTo, seen) != seen);
 
-        if (ack.UpTo > before)
-        {
-            _lastProgress = _time.GetUtcNow();
-        }
-
-        _recorder.SignalOutbox();
+        _ackArrived.Writer.TryWrite(true);
+        return Task.CompletedTask;
     }
 
     private TimeSpan Backoff(int attempt)
