@@ -259,6 +259,21 @@ public sealed class SecurityTests
     {
         var here = Path.Combine(AppContext.BaseDirectory, "agentctl.dll");
         Assert.True(File.Exists(here) && File.Exists(Path.Combine(AppContext.BaseDirectory, "agentctl.runtimeconfig.json")), "agentctl.dll and its runtimeconfig next to the tests");
-        return here;
+
+        // A copy that user nobody can read wherever the repository was cloned (a clone under a 0700 directory would hide it).
+        var copy = Path.Combine(Path.GetTempPath(), "agentctl-nobody-bin-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!File.Exists(Path.Combine(copy, "agentctl.dll")))
+        {
+            Directory.CreateDirectory(copy);
+            File.SetUnixFileMode(copy, (UnixFileMode)Convert.ToInt32("755", 8));
+            foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory).Where(f => f.EndsWith(".dll", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)))
+            {
+                var target = Path.Combine(copy, Path.GetFileName(file));
+                File.Copy(file, target, overwrite: true);
+                File.SetUnixFileMode(target, (UnixFileMode)Convert.ToInt32("644", 8));
+            }
+        }
+
+        return Path.Combine(copy, "agentctl.dll");
     }
 }
