@@ -70,17 +70,8 @@ namespace Charger.Bench
     {
         private static readonly TimeSpan Wait = TimeSpan.FromMinutes(10);
 
-        private static (AgentRuntime Runtime, SimulatedCharger Board) StartAgent(int port, string id, string secret, string dir)
-        {
-            var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 1);
-            var runtime = AgentRuntime.Create(
-                new AgentOptions { ChargerId = id, DataDirectory = dir, Simulate = true },
-                new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 3, ClearSamples = 3 },
-                new JournalOptions(),
-                new MqttPublisherOptions { Port = port, Password = secret, ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromMilliseconds(500) },
-                board.Board, TimeProvider.System, NullLoggerFactory.Instance);
-            return (runtime, board);
-        }
+        private static (AgentRuntime Runtime, SimulatedCharger Board) StartAgent(int port, string id, string secret, string dir) =>
+            InProcessAgent.Create(id, dir, InProcessAgent.Mqtt(port, secret));
 
         private static string CopyBuild(string dll, string target)
         {

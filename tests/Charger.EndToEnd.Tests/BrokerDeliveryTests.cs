@@ -84,17 +84,8 @@ public sealed class BrokerDeliveryTests
         }
     }
 
-    private static (AgentRuntime Runtime, SimulatedCharger Board) StartAgent(int port, string id, string secret, string dir)
-    {
-        var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 1);
-        var runtime = AgentRuntime.Create(
-            new AgentOptions { ChargerId = id, DataDirectory = dir, Simulate = true },
-            new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 3, ClearSamples = 3 },
-            new JournalOptions(),
-            new MqttPublisherOptions { Port = port, Password = secret, ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromMilliseconds(500) },
-            board.Board, TimeProvider.System, NullLoggerFactory.Instance);
-        return (runtime, board);
-    }
+    private static (AgentRuntime Runtime, SimulatedCharger Board) StartAgent(int port, string id, string secret, string dir) =>
+        InProcessAgent.Create(id, dir, InProcessAgent.Mqtt(port, secret));
 
     private static async Task AssertStoredExactlyOnceAsync(CloudProcess cloud, string chargerId, long lastSeq, IEnumerable<Guid> mustContain)
     {
@@ -158,16 +149,7 @@ public sealed class BrokerDeliveryTests
         await using var _ = broker;
 
         // A backlog, as after an outage: the drain keeps events in the window between the broker's PUBACK and the cloud's ack.
-        var backlog = new List<Guid>();
-        await using (var journal = SqliteJournal.Open(id, new JournalOptions { Path = Path.Combine(agentDir, "journal.db") }))
-        {
-            for (var i = 0; i < 3000; i++)
-            {
-                var e = await journal.AppendAsync(EventTypes.Counters,
-                    JsonSerializer.SerializeToElement(new CountersData { EnergyWh = i }, ProtocolJsonContext.Default.CountersData), DateTimeOffset.UtcNow, default);
-                backlog.Add(e!.Id);
-            }
-        }
+        var backlog = await InProcessAgent.WriteBacklogAsync(id, agentDir, 3000);
 
         var (runtime, board) = StartAgent(broker.Cloud.MqttPort, id, secret, agentDir);
         using var stop = new CancellationTokenSource();

@@ -20,16 +20,7 @@ public sealed class CrashTests
         await cloud.StartAsync();
 
         // A backlog, as after a long outage: 10,000 events journaled before the agent starts.
-        var backlogIds = new HashSet<Guid>();
-        await using (var journal = SqliteJournal.Open(Id, new JournalOptions { Path = Path.Combine(agentDir, "journal.db") }))
-        {
-            for (var i = 0; i < 10_000; i++)
-            {
-                var e = await journal.AppendAsync(EventTypes.Counters,
-                    JsonSerializer.SerializeToElement(new CountersData { EnergyWh = i }, ProtocolJsonContext.Default.CountersData), DateTimeOffset.UtcNow, default);
-                backlogIds.Add(e!.Id);
-            }
-        }
+        var backlogIds = (await InProcessAgent.WriteBacklogAsync(Id, agentDir, 10_000)).ToHashSet();
 
         string[] args =
         [

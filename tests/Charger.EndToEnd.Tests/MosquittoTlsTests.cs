@@ -107,18 +107,9 @@ public sealed class MosquittoTlsTests : IAsyncLifetime
     [Fact]
     public async Task A_charger_with_its_certificate_publishes_and_its_events_are_stored_and_acknowledged()
     {
-        var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 1);
-        var runtime = AgentRuntime.Create(
-            new AgentOptions { ChargerId = "CP-TLS-1", DataDirectory = Pki("agent"), Simulate = true },
-            new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50) },
-            new JournalOptions(),
-            new MqttPublisherOptions
-            {
-                Host = "127.0.0.1", Port = _mosquitto.Port, UseTls = true, CaFile = Pki("CP-TLS-1/ca.pem"),
-                ClientCertificateFile = Pki("CP-TLS-1/client.pem"), ClientKeyFile = Pki("CP-TLS-1/client.key"),
-                ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-            },
-            board.Board, TimeProvider.System, NullLoggerFactory.Instance);
+        var mqtt = InProcessAgent.Mqtt(_mosquitto.Port, secret: null);
+        (mqtt.UseTls, mqtt.CaFile, mqtt.ClientCertificateFile, mqtt.ClientKeyFile) = (true, Pki("CP-TLS-1/ca.pem"), Pki("CP-TLS-1/client.pem"), Pki("CP-TLS-1/client.key"));
+        var (runtime, board) = InProcessAgent.Create("CP-TLS-1", Pki("agent"), mqtt, new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
         using var stop = new CancellationTokenSource();
         var run = runtime.RunAsync(stop.Token);
         try

@@ -46,29 +46,12 @@ public sealed class SharedSubscriptionTests
         await one.StartAsync();
         await two.StartAsync();
 
-        var backlog = new List<Guid>();
         var agentDir = Path.Combine(dir, "agent");
-        await using (var journal = SqliteJournal.Open(Id, new JournalOptions { Path = Path.Combine(agentDir, "journal.db") }))
-        {
-            for (var i = 0; i < 3000; i++)
-            {
-                var e = await journal.AppendAsync(EventTypes.Counters,
-                    JsonSerializer.SerializeToElement(new CountersData { EnergyWh = i }, ProtocolJsonContext.Default.CountersData), DateTimeOffset.UtcNow, default);
-                backlog.Add(e!.Id);
-            }
-        }
+        var backlog = await InProcessAgent.WriteBacklogAsync(Id, agentDir, 3000);
 
-        var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 1);
-        var runtime = AgentRuntime.Create(
-            new AgentOptions { ChargerId = Id, DataDirectory = agentDir, Simulate = true },
-            new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50) },
-            new JournalOptions(),
-            new MqttPublisherOptions
-            {
-                Port = mosquitto.Port, Password = "anonymous-broker", ResendAfter = TimeSpan.FromSeconds(3),
-                ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-            },
-            board.Board, TimeProvider.System, NullLoggerFactory.Instance);
+        var mqtt = InProcessAgent.Mqtt(mosquitto.Port, "anonymous-broker");
+        mqtt.ResendAfter = TimeSpan.FromSeconds(3);
+        var (runtime, board) = InProcessAgent.Create(Id, agentDir, mqtt, new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
         using var stop = new CancellationTokenSource();
         var run = runtime.RunAsync(stop.Token);
         try

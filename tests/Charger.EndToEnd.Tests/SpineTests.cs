@@ -19,17 +19,8 @@ public sealed class SpineTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private static (AgentRuntime Runtime, SimulatedCharger Board) StartAgent(CloudProcess cloud, string id, string secret, string dir)
-    {
-        var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 1);
-        var runtime = AgentRuntime.Create(
-            new AgentOptions { ChargerId = id, DataDirectory = dir, Simulate = true },
-            new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 3, ClearSamples = 3 },
-            new JournalOptions(),
-            new MqttPublisherOptions { Port = cloud.MqttPort, Password = secret, ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromMilliseconds(500) },
-            board.Board, TimeProvider.System, NullLoggerFactory.Instance);
-        return (runtime, board);
-    }
+    private static (AgentRuntime Runtime, SimulatedCharger Board) StartAgent(CloudProcess cloud, string id, string secret, string dir) =>
+        InProcessAgent.Create(id, dir, InProcessAgent.Mqtt(cloud.MqttPort, secret));
 
     private static async Task<List<(string Charger, string Code)>> ActiveFaultsAsync(CloudProcess cloud) =>
         (await cloud.GetJsonAsync("/api/v1/faults?status=active")).EnumerateArray()
