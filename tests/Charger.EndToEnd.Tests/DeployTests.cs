@@ -11,7 +11,8 @@ public sealed class DeployTests
 {
     private static string Unit(string name) => Path.Combine(Repo.Root, "deploy/systemd", name);
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
+    /// <summary>Runs a program to its end; its exit code and its stdout followed by its stderr.</summary>
+    internal static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
@@ -118,21 +119,8 @@ public sealed class DeployTests
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class InstallScriptTests
 {
-    private static async Task<(int ExitCode, string Output)> ScriptAsync(string script, params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(Repo.Root, "deploy", script));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, (await stdout) + (await stderr));
-    }
+    private static Task<(int ExitCode, string Output)> ScriptAsync(string script, params string[] args) =>
+        DeployTests.RunAsync("bash", [Path.Combine(Repo.Root, "deploy", script), .. args]);
 
     private static (string Dir, string Publish, string Secret) Inputs()
     {

@@ -30,19 +30,8 @@ public sealed class MosquittoTlsTests : IAsyncLifetime
 
     private static async Task CaAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Repo.CloudDll);
-        psi.ArgumentList.Add("ca");
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, $"charger-cloud ca {string.Join(' ', args)}: exit {p.ExitCode}\n{await stderr}");
+        var (code, output) = await DeployTests.RunAsync("dotnet", [Repo.CloudDll, "ca", .. args]);
+        Assert.True(code == 0, $"charger-cloud ca {string.Join(' ', args)}: exit {code}\n{output}");
     }
 
     public async Task InitializeAsync()
