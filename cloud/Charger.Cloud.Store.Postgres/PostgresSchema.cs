@@ -124,6 +124,32 @@ internal static class PostgresSchema
          WHERE e.type = 'service.record' AND e.seq <= c.applied_seq
            AND e.data::jsonb ->> 'kind' IS NOT NULL AND e.data::jsonb ->> 'engineerId' IS NOT NULL;
         """,
+        // 4: the Event Hubs ingress: partition ownership (optimistic, by version) and checkpoints, per namespace, event hub
+        // and consumer group, so receivers sharing this database split the partitions and resume where the last one stopped.
+        """
+        CREATE TABLE eventhubs_ownership (
+            namespace      text COLLATE "C" NOT NULL,
+            event_hub      text COLLATE "C" NOT NULL,
+            consumer_group text COLLATE "C" NOT NULL,
+            partition_id   text COLLATE "C" NOT NULL,
+            owner_id       text COLLATE "C" NOT NULL,
+            last_modified  timestamptz NOT NULL,
+            version        text COLLATE "C" NOT NULL,
+            PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
+        );
+
+        CREATE TABLE eventhubs_checkpoints (
+            namespace       text COLLATE "C" NOT NULL,
+            event_hub       text COLLATE "C" NOT NULL,
+            consumer_group  text COLLATE "C" NOT NULL,
+            partition_id    text COLLATE "C" NOT NULL,
+            event_offset    text COLLATE "C" NOT NULL,
+            sequence_number bigint NULL,
+            client_id       text COLLATE "C" NULL,
+            last_modified   timestamptz NOT NULL,
+            PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -10,7 +10,8 @@ public static class PostgresStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="PostgresDatabase"/>, <see cref="PostgresEventStore"/> as <see cref="IEventStore"/> and
-    /// <see cref="PostgresChargerCredentialStore"/> as <see cref="IChargerCredentialStore"/>, and a hosted service that
+    /// <see cref="PostgresChargerCredentialStore"/> as <see cref="IChargerCredentialStore"/>,
+    /// <see cref="PostgresEventHubsCheckpointStore"/> as <see cref="IEventHubsCheckpointStore"/>, and a hosted service that
     /// connects and migrates at start (register it before any ingress adapter), with <see cref="PostgresStoreOptions"/>
     /// bound from <paramref name="sectionPath"/> and validated at start.
     /// </summary>
@@ -22,6 +23,8 @@ public static class PostgresStoreServiceCollectionExtensions
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.TryAddSingleton<PostgresChargerCredentialStore>();
         services.TryAddSingleton<IChargerCredentialStore>(sp => sp.GetRequiredService<PostgresChargerCredentialStore>());
+        services.TryAddSingleton<PostgresEventHubsCheckpointStore>();
+        services.TryAddSingleton<IEventHubsCheckpointStore>(sp => sp.GetRequiredService<PostgresEventHubsCheckpointStore>());
         services.AddHostedService<PostgresDatabaseInitializer>();
         return services.AddOptions<PostgresStoreOptions>()
             .BindConfiguration(sectionPath)

@@ -117,6 +117,32 @@ internal static class SqliteSchema
          WHERE e.type = 'service.record' AND e.seq <= c.applied_seq
            AND json_extract(e.data, '$.kind') IS NOT NULL AND json_extract(e.data, '$.engineerId') IS NOT NULL;
         """,
+        // 4: the Event Hubs ingress: partition ownership (optimistic, by version) and checkpoints, per namespace, event hub
+        // and consumer group, so receivers sharing this database split the partitions and resume where the last one stopped.
+        """
+        CREATE TABLE eventhubs_ownership (
+            namespace      TEXT    NOT NULL,
+            event_hub      TEXT    NOT NULL,
+            consumer_group TEXT    NOT NULL,
+            partition_id   TEXT    NOT NULL,
+            owner_id       TEXT    NOT NULL,
+            last_modified  INTEGER NOT NULL,
+            version        TEXT    NOT NULL,
+            PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
+        );
+
+        CREATE TABLE eventhubs_checkpoints (
+            namespace       TEXT    NOT NULL,
+            event_hub       TEXT    NOT NULL,
+            consumer_group  TEXT    NOT NULL,
+            partition_id    TEXT    NOT NULL,
+            event_offset    TEXT    NOT NULL,
+            sequence_number INTEGER NULL,
+            client_id       TEXT    NULL,
+            last_modified   INTEGER NOT NULL,
+            PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -10,7 +10,8 @@ public static class SqliteStoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SqliteDatabase"/>, <see cref="SqliteEventStore"/> as <see cref="IEventStore"/> and
-    /// <see cref="SqliteChargerCredentialStore"/> as <see cref="IChargerCredentialStore"/>, and a hosted service that
+    /// <see cref="SqliteChargerCredentialStore"/> as <see cref="IChargerCredentialStore"/>,
+    /// <see cref="SqliteEventHubsCheckpointStore"/> as <see cref="IEventHubsCheckpointStore"/>, and a hosted service that
     /// opens and migrates the database at start (register it before any ingress adapter), with
     /// <see cref="SqliteStoreOptions"/> bound from <paramref name="sectionPath"/> and validated at start.
     /// </summary>
@@ -22,6 +23,8 @@ public static class SqliteStoreServiceCollectionExtensions
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.TryAddSingleton<SqliteChargerCredentialStore>();
         services.TryAddSingleton<IChargerCredentialStore>(sp => sp.GetRequiredService<SqliteChargerCredentialStore>());
+        services.TryAddSingleton<SqliteEventHubsCheckpointStore>();
+        services.TryAddSingleton<IEventHubsCheckpointStore>(sp => sp.GetRequiredService<SqliteEventHubsCheckpointStore>());
         services.AddHostedService<SqliteDatabaseInitializer>();
         return services.AddOptions<SqliteStoreOptions>()
             .BindConfiguration(sectionPath)
