@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
 using Charger.Cloud.Core;
 using Charger.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -35,9 +33,8 @@ public sealed class MqttIngress : BackgroundService
     private readonly ILogger _logger;
     private readonly MqttNetLoggerBridge _mqttNetLogger;
     private readonly object _gate = new();
+    private readonly MqttBrokerClientOptions _clientOptions;
     private TaskCompletionSource _subscribed = NewSignal();
-    private X509Certificate2Collection? _trustChain;
-    private X509Certificate2? _clientCertificate;
 
     /// <summary>Creates the ingress. <paramref name="broker"/> is required when <c>Ingress:Host</c> is not set.</summary>
     public MqttIngress(
@@ -53,6 +50,7 @@ public sealed class MqttIngress : BackgroundService
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _mqttNetLogger = new MqttNetLoggerBridge(_logger);
+        _clientOptions = new MqttBrokerClientOptions(_options, broker);
     }
 
     /// <summary>True while connected and subscribed.</summary>
@@ -363,13 +361,7 @@ public sealed class MqttIngress : BackgroundService
 
     private async Task PublishAckAsync(IMqttClient client, string chargerId, long upTo, CancellationToken cancellationToken)
     {
-        var ack = new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.Ack(chargerId))
-            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(new AckMessage(upTo), ProtocolJsonContext.Default.AckMessage))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(false)
-            .WithContentType("application/json")
-            .Build();
+        var ack = MqttBrokerClientOptions.Ack(chargerId, upTo);
         var result = await client.PublishAsync(ack, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
@@ -381,88 +373,18 @@ public sealed class MqttIngress : BackgroundService
     private static ReadOnlyMemory<byte> ToMemory(ReadOnlySequence<byte> payload) =>
         payload.IsSingleSegment ? payload.First : payload.ToArray();
 
-    private (string Host, int Port, MqttClientOptions Options) BuildClientOptions()
-    {
-        string host;
-        int port;
-        string clientId;
-        var builder = new MqttClientOptionsBuilder()
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(_options.EffectiveSessionExpirySeconds)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds));
-
-        if (_options.UsesEmbeddedBroker)
-        {
-            var broker = _broker ?? throw new InvalidOperationException("No embedded broker is registered.");
-            var bind = broker.BindAddress;
-            host = bind.Equals(System.Net.IPAddress.Any) ? "127.0.0.1"
-                : bind.Equals(System.Net.IPAddress.IPv6Any) ? "::1"
-                : bind.ToString();
-            port = broker.Port;
-            clientId = _options.ClientId ?? EmbeddedBroker.ReceiverClientId;
-            builder.WithCredentials(EmbeddedBroker.ReceiverUserName, broker.ReceiverSecret);
-        }
-        else
-        {
-            host = _options.Host!;
-            port = _options.Port ?? (_options.UseTls ? 8883 : 1883);
-            clientId = _options.ClientId ?? $"charger-cloud-receiver-{Environment.MachineName}";
-            if (_options.Username is not null)
-            {
-                builder.WithCredentials(_options.Username, _options.Password);
-            }
-
-            if (_options.UseTls)
-            {
-                builder.WithTlsOptions(ConfigureTls);
-            }
-        }
-
-        builder.WithTcpServer(host, port).WithClientId(clientId);
-        return (host, port, builder.Build());
-    }
-
-    private void ConfigureTls(MqttClientTlsOptionsBuilder tls)
-    {
-        tls.UseTls()
-            .WithTargetHost(_options.TlsTargetHost ?? _options.Host)
-            .WithRevocationMode(_options.TlsCheckRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck);
-
-        // Loaded once, on the first connection attempt, and kept for the reconnects.
-        if (_options.TlsCaFile is not null)
-        {
-            _trustChain ??= LoadTrustChain(_options.TlsCaFile);
-            tls.WithTrustChain(_trustChain);
-        }
-
-        if (_options.TlsClientCertificatePath is not null)
-        {
-            _clientCertificate ??= X509CertificateLoader.LoadPkcs12FromFile(_options.TlsClientCertificatePath, _options.TlsClientCertificatePassword);
-            tls.WithClientCertificates([_clientCertificate]);
-        }
-    }
-
-    private static X509Certificate2Collection LoadTrustChain(string pemFile)
-    {
-        var trust = new X509Certificate2Collection();
-        trust.ImportFromPemFile(pemFile);
-        return trust.Count > 0 ? trust : throw new InvalidOperationException($"Ingress:TlsCaFile '{pemFile}' holds no certificate.");
-    }
+    private (string Host, int Port, MqttClientOptions Options) BuildClientOptions() =>
+        _clientOptions.Build(
+            cleanStart: false,
+            _options.EffectiveSessionExpirySeconds,
+            EmbeddedBroker.ReceiverClientId,
+            $"charger-cloud-receiver-{Environment.MachineName}");
 
     /// <inheritdoc />
     public override void Dispose()
     {
         base.Dispose();
-        _clientCertificate?.Dispose();
-        if (_trustChain is not null)
-        {
-            foreach (var certificate in _trustChain)
-            {
-                certificate.Dispose();
-            }
-        }
+        _clientOptions.Dispose();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

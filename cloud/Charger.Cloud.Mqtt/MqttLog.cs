@@ -84,6 +84,25 @@ internal static partial class MqttLog
     [LoggerMessage(EventId = 3064, Level = LogLevel.Warning, Message = "The message on {Topic} was handled but could not be acknowledged ({Reason}); it will be redelivered after a reconnect")]
     public static partial void IngressAcknowledgeFailed(ILogger logger, string topic, string reason);
 
+    // Ack publisher (acks of an ingress that does not receive over MQTT, e.g. Event Hubs)
+    [LoggerMessage(EventId = 3070, Level = LogLevel.Information, Message = "MQTT ack publisher connecting to {Host}:{Port} as {ClientId} (TLS {UseTls})")]
+    public static partial void AckPublisherConnecting(ILogger logger, string host, int port, string clientId, bool useTls);
+
+    [LoggerMessage(EventId = 3071, Level = LogLevel.Information, Message = "MQTT ack publisher connected")]
+    public static partial void AckPublisherConnected(ILogger logger);
+
+    [LoggerMessage(EventId = 3072, Level = LogLevel.Warning, Message = "MQTT ack publisher could not connect: {Reason}")]
+    public static partial void AckPublisherConnectFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "MQTT ack publisher lost its connection: {Reason}; reconnecting in {Delay}")]
+    public static partial void AckPublisherConnectionLost(ILogger logger, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3074, Level = LogLevel.Warning, Message = "Ack upTo {UpTo} for charger {ChargerId} not sent: {Reason} (the charger resends and gets the ack for the duplicate)")]
+    public static partial void AckNotSent(ILogger logger, string chargerId, long upTo, string reason);
+
+    [LoggerMessage(EventId = 3075, Level = LogLevel.Information, Message = "MQTT ack publisher stopped")]
+    public static partial void AckPublisherStopped(ILogger logger);
+
     // MQTTnet's own log, bridged
     [LoggerMessage(EventId = 3090, Message = "MQTTnet {Source}: {Text}")]
     public static partial void MqttNet(ILogger logger, LogLevel level, string source, string text, Exception? exception);

@@ -58,7 +58,33 @@ public static class MqttServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Both of the above from the builder's configuration: <c>builder.AddChargerMqtt()</c> in Program.cs.</summary>
+    /// <summary>
+    /// Registers <see cref="MqttAckPublisher"/> as a singleton, as <see cref="IAckPublisher"/> and as a hosted service, for an
+    /// ingress that receives elsewhere (Event Hubs) and sends the agents' acks over MQTT. It reaches the broker named by the
+    /// section <c>Ingress</c> (<see cref="MqttIngressOptions"/>, validated at start) without subscribing; without
+    /// <c>Ingress:Host</c> it uses the embedded broker (register it with <see cref="AddEmbeddedBroker"/>).
+    /// </summary>
+    public static IServiceCollection AddMqttAckPublisher(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MqttIngressOptions>()
+            .Bind(configuration.GetSection(MqttIngressOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttIngressOptions>, MqttIngressOptionsValidator>(sp =>
+            new MqttIngressOptionsValidator(
+                sp.GetService<IOptions<EmbeddedBrokerOptions>>(),
+                sp.GetService<IServiceProviderIsService>()?.IsService(typeof(EmbeddedBroker)) == true)));
+        services.TryAddSingleton(sp => new MqttAckPublisher(
+            sp.GetRequiredService<IOptions<MqttIngressOptions>>(),
+            sp.GetService<EmbeddedBroker>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<MqttAckPublisher>>()));
+        services.TryAddSingleton<IAckPublisher>(sp => sp.GetRequiredService<MqttAckPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttAckPublisher>());
+        return services;
+    }
+
+    /// <summary>The embedded broker and the MQTT ingress from the builder's configuration: <c>builder.AddChargerMqtt()</c> in Program.cs.</summary>
     public static IHostApplicationBuilder AddChargerMqtt(this IHostApplicationBuilder builder)
     {
         builder.Services.AddEmbeddedBroker(builder.Configuration);
