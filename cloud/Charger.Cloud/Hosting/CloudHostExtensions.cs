@@ -1,5 +1,6 @@
 using Charger.Cloud.Api;
 using Charger.Cloud.Core;
+using Charger.Cloud.Data;
 using Charger.Cloud.Mqtt;
 using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
@@ -90,8 +91,16 @@ public static class CloudHostExtensions
         if (StoreKinds.From(configuration) == StoreKinds.Postgres)
         {
             services.AddPostgresCloudStore();
+            // The after-sales areas (Charger.Cloud.Data contexts) live in the same database as the event store.
+            services.AddSingleton(sp => DomainDatabase.Postgres(sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value.ConnectionString));
             return services;
         }
+
+        services.AddSingleton(sp =>
+        {
+            var sqlite = sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value;
+            return DomainDatabase.Sqlite(sqlite.Path, sqlite.BusyTimeoutMs);
+        });
 
         services.AddSqliteCloudStore()
             .PostConfigure<IOptions<CloudOptions>>((sqlite, cloud) =>

@@ -1,0 +1,82 @@
+using Charger.Cloud.Data;
+using Npgsql;
+
+namespace Charger.Cloud.Testing;
+
+/// <summary>
+/// A fresh, empty database for one test of an after-sales area: a SQLite file in a temporary directory, or a new schema
+/// on the PostgreSQL test server named by <c>CHARGER_TEST_POSTGRES</c> (./test.sh starts one and sets it; without it the
+/// PostgreSQL tests fail with a message, never skip). Deleted on dispose. Linked into the test projects from tests/Shared.
+/// </summary>
+public sealed class TestDomainDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "CHARGER_TEST_POSTGRES";
+
+    private readonly string? _directory;
+    private readonly string? _schema;
+
+    private TestDomainDatabase(DomainDatabase database, string? directory, string? schema)
+    {
+        Database = database;
+        _directory = directory;
+        _schema = schema;
+    }
+
+    /// <summary>The database to build the area's factory on.</summary>
+    public DomainDatabase Database { get; }
+
+    public DomainDbProvider Provider => Database.Provider;
+
+    /// <summary>The SQLite file, for tests that read it raw (null on PostgreSQL).</summary>
+    public string? SqlitePath => _directory is null ? null : Path.Combine(_directory, "cloud.db");
+
+    public static async Task<TestDomainDatabase> CreateAsync(DomainDbProvider provider)
+    {
+        if (provider == DomainDbProvider.Sqlite)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), $"charger-domain-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(directory);
+            return new TestDomainDatabase(DomainDatabase.Sqlite(Path.Combine(directory, "cloud.db"), 5000), directory, null);
+        }
+
+        var server = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{PostgresVariable} is not set, so the PostgreSQL tests cannot run. Run ./test.sh (it starts a throwaway PostgreSQL " +
+                $"and sets it), or start a server and export {PostgresVariable}=\"Host=127.0.0.1;Port=5432;Username=USER;Password=PASSWORD;Database=postgres\".");
+        var schema = $"t_{Guid.NewGuid():N}";
+        await ExecuteAsync(server, $"CREATE SCHEMA \"{schema}\"");
+        var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ConnectionString;
+        return new TestDomainDatabase(DomainDatabase.Postgres(connectionString), null, schema);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_schema is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(Environment.GetEnvironmentVariable(PostgresVariable)!, $"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE");
+        }
+
+        if (_directory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by a pooled connection of another test; the temp directory is cleaned by the OS.
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
