@@ -48,6 +48,9 @@ public interface IServiceFacts
     /// <summary>Work orders created before <paramref name="to"/> and not closed or cancelled before <paramref name="from"/>.</summary>
     Task<IReadOnlyList<WorkOrderFact>> GetWorkOrdersAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
+    /// <summary>One work order, or null when there is none with that id.</summary>
+    Task<WorkOrderFact?> FindWorkOrderAsync(string workOrderId, CancellationToken cancellationToken);
+
     /// <summary>Downtimes overlapping [<paramref name="from"/>, <paramref name="to"/>).</summary>
     Task<IReadOnlyList<DowntimeFact>> GetDowntimesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 namespace Charger.Cloud.Core.AfterSales;
 
 /// <summary>
@@ -46,4 +48,19 @@ public sealed record Actor(string UserId, string DisplayName, string Role)
 {
     /// <summary>The cloud acting on its own (alarms from faults, work orders opened by policy, SLA breaches).</summary>
     public static Actor System { get; } = new("system", "charger-cloud", "system");
+
+    /// <summary>
+    /// The actor of a signed-in principal (cookie or API token, as Charger.Cloud.Access issues them):
+    /// <see cref="ClaimTypes.NameIdentifier"/> is the user id, <see cref="ClaimTypes.Name"/> the display name,
+    /// <see cref="ClaimTypes.Role"/> the role. Null when the principal is not signed in.
+    /// </summary>
+    public static Actor? FromPrincipal(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity?.IsAuthenticated != true || principal.FindFirst(ClaimTypes.NameIdentifier)?.Value is not { Length: > 0 } id)
+        {
+            return null;
+        }
+
+        return new Actor(id, principal.FindFirst(ClaimTypes.Name)?.Value ?? id, principal.FindFirst(ClaimTypes.Role)?.Value ?? string.Empty);
+    }
 }

@@ -52,3 +52,18 @@ public sealed class NullCustomerDirectory : ICustomerDirectory
     /// <inheritdoc />
     public Task<CustomerSummary?> FindByChargerAsync(string chargerId, CancellationToken cancellationToken) => Task.FromResult<CustomerSummary?>(null);
 }
+
+/// <summary>A member of staff as the service areas see them.</summary>
+/// <param name="UserId">Login name.</param>
+/// <param name="DisplayName">Name shown in histories and lists.</param>
+/// <param name="Role">One of <see cref="Roles"/>.</param>
+/// <param name="Team">The service team (for dispatch and KPIs), when in one.</param>
+/// <param name="Active">False once disabled: can no longer sign in or be assigned.</param>
+public sealed record StaffMember(string UserId, string DisplayName, string Role, string? Team, bool Active);
+
+/// <summary>The people of the service organisation (implemented by Charger.Cloud.Access).</summary>
+public interface IStaffDirectory
+{
+    /// <summary>The user, or null when there is none with that id.</summary>
+    Task<StaffMember?> FindAsync(string userId, CancellationToken cancellationToken);
+}
