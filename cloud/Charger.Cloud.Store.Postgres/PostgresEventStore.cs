@@ -13,7 +13,14 @@ namespace Charger.Cloud.Store.Postgres;
 /// conditional <c>UPDATE ... WHERE applied_seq = seq - 1</c> that re-checks the row after waiting for its lock, so the
 /// loser of a race throws <see cref="ConcurrentApplyException"/> and changes nothing.
 /// </summary>
-public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
+/// <remarks>
+/// The batched write path (<see cref="IEventBatchStore"/>) runs a whole ingest batch in one transaction that first takes an
+/// exclusive advisory lock per charger of the batch (in the order of the lock keys, so two receivers' batches cannot
+/// deadlock on them): transactions on the same charger then run one after the other and each sees what the other
+/// committed. Its statements work on many rows at once: <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
+/// RETURNING</c> for the events, and the applies in one <see cref="NpgsqlBatch"/> (one round trip).
+/// </remarks>
+public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore, IEventBatchStore
 {
     private const string ChargerColumns = """
         c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
@@ -102,55 +109,91 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 
         return database.WriteAsync(async (c, tx) =>
         {
-            foreach (var change in changes)
-            {
-                await ApplyOneAsync(c, tx, change, cancellationToken);
-            }
-
+            await ApplyChangesAsync(c, tx, changes, cancellationToken);
             return true;
         }, cancellationToken);
     }
 
-    private static async Task ApplyOneAsync(NpgsqlConnection c, NpgsqlTransaction tx, ProjectionChange change, CancellationToken ct)
+    /// <summary>
+    /// Applies runs of consecutive seqs of one charger each with one conditional move of its applied seq (to the run's last
+    /// seq, from the seq before its first) and the projection changes of the run in seq order, all in one round trip
+    /// (<see cref="NpgsqlBatch"/>); then checks that every move found its charger where it expected it.
+    /// </summary>
+    private static async Task ApplyChangesAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<ProjectionChange> changes, CancellationToken ct)
     {
-        var now = Ms(change.AppliedAt);
-        await PostgresDatabase.ExecuteAsync(c, tx, EnsureCharger, ct, ("@c", change.ChargerId), ("@now", now));
-        var advanced = await PostgresDatabase.ExecuteAsync(c, tx,
-            """
-            UPDATE chargers
-               SET applied_seq = @seq,
-                   last_event_at = @ts,
-                   last_seen = CASE WHEN last_seen IS NULL OR last_seen < @now THEN @now ELSE last_seen END
-             WHERE charger_id = @c AND applied_seq = @prev
-            """, ct,
-            ("@c", change.ChargerId), ("@seq", change.Seq), ("@prev", change.Seq - 1), ("@ts", Ms(change.EventTs)), ("@now", now));
-        if (advanced != 1)
+        if (changes.Count == 0)
         {
-            throw new ConcurrentApplyException($"Cannot apply seq {change.Seq} of {change.ChargerId}: its applied seq is not {change.Seq - 1}.");
+            return;
         }
 
+        await using var batch = new NpgsqlBatch(c, tx);
+        var moves = new List<(NpgsqlBatchCommand Command, ProjectionChange First)>();
+        foreach (var run in ProjectionRuns.Split(changes))
+        {
+            var first = run[0];
+            var last = run[^1];
+            var now = Ms(run.Max(r => r.AppliedAt));
+            Add(batch, EnsureCharger, ("@c", first.ChargerId), ("@now", now));
+            moves.Add((Add(batch,
+                """
+                UPDATE chargers
+                   SET applied_seq = @seq,
+                       last_event_at = @ts,
+                       last_seen = CASE WHEN last_seen IS NULL OR last_seen < @now THEN @now ELSE last_seen END
+                 WHERE charger_id = @c AND applied_seq = @prev
+                """,
+                ("@c", first.ChargerId), ("@seq", last.Seq), ("@prev", first.Seq - 1), ("@ts", Ms(last.EventTs)), ("@now", now)), first));
+            foreach (var change in run)
+            {
+                AddProjection(batch, change);
+            }
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+        foreach (var (command, first) in moves)
+        {
+            if (command.RecordsAffected != 1)
+            {
+                throw new ConcurrentApplyException($"Cannot apply seq {first.Seq} of {first.ChargerId}: its applied seq is not {first.Seq - 1}.");
+            }
+        }
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    private static void AddProjection(NpgsqlBatch batch, ProjectionChange change)
+    {
         if (change.Boot is { } boot)
         {
-            await PostgresDatabase.ExecuteAsync(c, tx,
+            Add(batch,
                 """
                 UPDATE chargers
                    SET agent_version = @av, firmware_version = @fw, model = COALESCE(@model, model), serial = COALESCE(@serial, serial),
                        boot_reason = @reason, last_boot_at = @ts, state = @state
                  WHERE charger_id = @c
-                """, ct,
+                """,
                 ("@c", change.ChargerId), ("@av", boot.AgentVersion), ("@fw", boot.FirmwareVersion), ("@model", boot.Model),
                 ("@serial", boot.Serial), ("@reason", boot.Reason), ("@ts", Ms(change.EventTs)), ("@state", nameof(DiagnosticState.Booting)));
         }
 
         if (change.State is { } state)
         {
-            await PostgresDatabase.ExecuteAsync(c, tx, "UPDATE chargers SET state = @state WHERE charger_id = @c", ct,
-                ("@c", change.ChargerId), ("@state", state.ToString()));
+            Add(batch, "UPDATE chargers SET state = @state WHERE charger_id = @c", ("@c", change.ChargerId), ("@state", state.ToString()));
         }
 
         if (change.RaisedFault is { } f)
         {
-            await PostgresDatabase.ExecuteAsync(c, tx,
+            Add(batch,
                 $"""
                 INSERT INTO active_faults ({FaultColumns})
                 VALUES (@c, @code, @component, @severity, @value, @unit, @raisedAt, @eventId, @seq, @cause, @message, @blocks, @latching)
@@ -158,7 +201,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
                     component = excluded.component, severity = excluded.severity, value = excluded.value, unit = excluded.unit,
                     raised_at = excluded.raised_at, raised_event_id = excluded.raised_event_id, raised_seq = excluded.raised_seq,
                     cause = excluded.cause, message = excluded.message, blocks_charging = excluded.blocks_charging, latching = excluded.latching
-                """, ct,
+                """,
                 ("@c", change.ChargerId), ("@code", f.Code), ("@component", f.Component), ("@severity", f.Severity.ToWire()),
                 ("@value", f.Value), ("@unit", f.Unit), ("@raisedAt", Ms(f.RaisedAt)), ("@eventId", f.RaisedEventId),
                 ("@seq", f.RaisedSeq), ("@cause", f.Cause), ("@message", f.Message),
@@ -167,18 +210,17 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 
         if (change.ClearedFaultCode is { } code)
         {
-            await PostgresDatabase.ExecuteAsync(c, tx, "DELETE FROM active_faults WHERE charger_id = @c AND code = @code", ct,
-                ("@c", change.ChargerId), ("@code", code));
+            Add(batch, "DELETE FROM active_faults WHERE charger_id = @c AND code = @code", ("@c", change.ChargerId), ("@code", code));
         }
 
         if (change.ServiceRecord is { } record)
         {
-            await PostgresDatabase.ExecuteAsync(c, tx,
+            Add(batch,
                 """
                 INSERT INTO service_records (charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data)
                 VALUES (@c, @s, @id, @ts, @kind, @engineer, @wo, @confirmed, @data)
                 ON CONFLICT (charger_id, seq) DO NOTHING
-                """, ct,
+                """,
                 ("@c", record.ChargerId), ("@s", record.Seq), ("@id", record.EventId), ("@ts", Ms(record.Ts)), ("@kind", record.Kind),
                 ("@engineer", record.EngineerId), ("@wo", record.WorkOrderRef), ("@confirmed", record.CustomerConfirmed), ("@data", record.DataJson));
         }
@@ -227,38 +269,44 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         {
             await PostgresDatabase.ExecuteAsync(c, tx, "SELECT pg_advisory_xact_lock(@space, hashtext(@c))", cancellationToken,
                 ("@space", ChargerLockSpace), ("@c", chargerId));
-            await using (var stored = PostgresDatabase.Command(c, tx,
-                "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
-            {
-                if (Convert.ToInt64(await stored.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0)
-                {
-                    throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: some of them are stored.");
-                }
-            }
-
-            var moved = await PostgresDatabase.ExecuteAsync(c, tx,
-                "UPDATE chargers SET applied_seq = @to WHERE charger_id = @c AND applied_seq = @prev", cancellationToken,
-                ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
-            if (moved != 1)
-            {
-                throw new ConcurrentApplyException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
-            }
-
-            var closed = await PostgresDatabase.ExecuteAsync(c, tx,
-                "UPDATE seq_gaps SET closed_at = @at, lost = true WHERE charger_id = @c AND closed_at IS NULL AND from_seq >= @from AND to_seq <= @to", cancellationToken,
-                ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
-            if (closed == 0)
-            {
-                await PostgresDatabase.ExecuteAsync(c, tx,
-                    """
-                    INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at, lost) VALUES (@c, @from, @to, @at, @at, true)
-                    ON CONFLICT (charger_id, from_seq) DO UPDATE SET to_seq = excluded.to_seq, closed_at = excluded.closed_at, lost = true
-                    """, cancellationToken,
-                    ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
-            }
-
-            return true;
+            return await SkipLostCoreAsync(c, tx, chargerId, fromSeq, toSeq, at, cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>The work of <see cref="SkipLostAsync"/>; the caller holds the charger's advisory lock exclusively.</summary>
+    private static async Task<bool> SkipLostCoreAsync(NpgsqlConnection c, NpgsqlTransaction tx, string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using (var stored = PostgresDatabase.Command(c, tx,
+            "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
+        {
+            if (Convert.ToInt64(await stored.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0)
+            {
+                throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: some of them are stored.");
+            }
+        }
+
+        var moved = await PostgresDatabase.ExecuteAsync(c, tx,
+            "UPDATE chargers SET applied_seq = @to WHERE charger_id = @c AND applied_seq = @prev", cancellationToken,
+            ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
+        if (moved != 1)
+        {
+            throw new ConcurrentApplyException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
+        }
+
+        var closed = await PostgresDatabase.ExecuteAsync(c, tx,
+            "UPDATE seq_gaps SET closed_at = @at, lost = true WHERE charger_id = @c AND closed_at IS NULL AND from_seq >= @from AND to_seq <= @to", cancellationToken,
+            ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+        if (closed == 0)
+        {
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at, lost) VALUES (@c, @from, @to, @at, @at, true)
+                ON CONFLICT (charger_id, from_seq) DO UPDATE SET to_seq = excluded.to_seq, closed_at = excluded.closed_at, lost = true
+                """, cancellationToken,
+                ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+        }
+
+        return true;
     }
 
     /// <inheritdoc />
@@ -383,8 +431,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
 
             sql.Append(" ORDER BY seq LIMIT @limit");
             await using var cmd = PostgresDatabase.Command(c, null, sql.ToString(), [.. parameters]);
-            return await ReadAllAsync(cmd, r => new StoredEvent(
-                r.GetString(0), r.GetInt64(1), r.GetGuid(2), r.GetString(3), Time(r, 4), Time(r, 5), r.GetString(6)), cancellationToken);
+            return await ReadAllAsync(cmd, ReadEvent, cancellationToken);
         }, cancellationToken);
     }
 
@@ -421,6 +468,240 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
                 r.GetString(0), r.GetInt64(1), r.GetGuid(2), Time(r, 3), r.GetString(4), r.GetString(5),
                 NullableString(r, 6), r.GetBoolean(7), r.GetString(8)), cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<T> InTransactionAsync<T>(IReadOnlyCollection<string> chargerIds, Func<IEventStoreTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chargerIds);
+        ArgumentNullException.ThrowIfNull(work);
+        try
+        {
+            return await database.WriteAsync(async (c, tx) =>
+            {
+                if (chargerIds.Count > 0)
+                {
+                    // Exclusive per charger, in the order of the lock keys (volatile functions run after ORDER BY): a second
+                    // receiver's batch on one of these chargers waits here for this one's commit, never in the middle.
+                    await PostgresDatabase.ExecuteAsync(c, tx,
+                        """
+                        SELECT pg_advisory_xact_lock(@space, k.key)
+                          FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest(@ids::text[]) AS id) AS k
+                         ORDER BY k.key
+                        """, cancellationToken, ("@space", ChargerLockSpace), ("@ids", chargerIds.ToArray()));
+                }
+
+                return await work(new Transaction(c, tx));
+            }, cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        {
+            throw new ConcurrentApplyException($"PostgreSQL aborted the batch in a race with another receiver ({ex.SqlState}: {ex.MessageText}).");
+        }
+    }
+
+    /// <summary>One batch on one connection: every operation is one statement over all its rows (unnest) or one round trip.</summary>
+    private sealed class Transaction(NpgsqlConnection c, NpgsqlTransaction tx) : IEventStoreTransaction
+    {
+        public async Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken cancellationToken)
+        {
+            var states = new Dictionary<string, SequenceState>(StringComparer.Ordinal);
+            if (chargerIds.Count == 0)
+            {
+                return states;
+            }
+
+            await using var cmd = PostgresDatabase.Command(c, tx,
+                """
+                SELECT k.id, ch.applied_seq, (SELECT MAX(e.seq) FROM events e WHERE e.charger_id = k.id)
+                  FROM unnest(@ids::text[]) AS k(id) LEFT JOIN chargers ch ON ch.charger_id = k.id
+                """, ("@ids", chargerIds.ToArray()));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                states[r.GetString(0)] = new SequenceState(r.IsDBNull(1) ? 0 : r.GetInt64(1), r.IsDBNull(2) ? 0 : r.GetInt64(2));
+            }
+
+            return states;
+        }
+
+        public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            var results = new AppendResult[events.Count];
+            if (events.Count == 0)
+            {
+                return results;
+            }
+
+            var inserted = new HashSet<(string, long)>();
+            await using (var insert = PostgresDatabase.Command(c, tx,
+                """
+                INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data)
+                SELECT * FROM unnest(@c::text[], @s::bigint[], @id::uuid[], @type::text[], @ts::timestamptz[], @rx::timestamptz[], @data::text[])
+                ON CONFLICT DO NOTHING
+                RETURNING charger_id, seq
+                """,
+                ("@c", events.Select(e => e.ChargerId).ToArray()), ("@s", events.Select(e => e.Seq).ToArray()), ("@id", events.Select(e => e.Id).ToArray()),
+                ("@type", events.Select(e => e.Type).ToArray()), ("@ts", events.Select(e => Ms(e.Ts)).ToArray()),
+                ("@rx", events.Select(e => Ms(e.ReceivedAt)).ToArray()), ("@data", events.Select(e => e.DataJson).ToArray())))
+            await using (var r = await insert.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await r.ReadAsync(cancellationToken))
+                {
+                    inserted.Add((r.GetString(0), r.GetInt64(1)));
+                }
+            }
+
+            var others = new List<int>();
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (inserted.Contains((events[i].ChargerId, events[i].Seq)))
+                {
+                    results[i] = AppendResult.Stored;
+                }
+                else
+                {
+                    others.Add(i);
+                }
+            }
+
+            if (others.Count == 0)
+            {
+                return results;
+            }
+
+            // Not inserted: the same event again (duplicate), or another event at that seq or with that id (conflict).
+            var bySeq = new Dictionary<(string, long), Guid>();
+            await using (var query = PostgresDatabase.Command(c, tx,
+                "SELECT e.charger_id, e.seq, e.event_id FROM events e JOIN unnest(@c::text[], @s::bigint[]) AS k(c, s) ON e.charger_id = k.c AND e.seq = k.s",
+                ("@c", others.Select(i => events[i].ChargerId).ToArray()), ("@s", others.Select(i => events[i].Seq).ToArray())))
+            await using (var r = await query.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await r.ReadAsync(cancellationToken))
+                {
+                    bySeq[(r.GetString(0), r.GetInt64(1))] = r.GetGuid(2);
+                }
+            }
+
+            var byId = new Dictionary<Guid, (string ChargerId, long Seq)>();
+            var unknown = others.Where(i => !bySeq.ContainsKey((events[i].ChargerId, events[i].Seq))).ToList();
+            if (unknown.Count > 0)
+            {
+                await using var query = PostgresDatabase.Command(c, tx, "SELECT event_id, charger_id, seq FROM events WHERE event_id = ANY(@ids)",
+                    ("@ids", unknown.Select(i => events[i].Id).ToArray()));
+                await using var r = await query.ExecuteReaderAsync(cancellationToken);
+                while (await r.ReadAsync(cancellationToken))
+                {
+                    byId[r.GetGuid(0)] = (r.GetString(1), r.GetInt64(2));
+                }
+            }
+
+            foreach (var i in others)
+            {
+                var e = events[i];
+                var id = Id(e.Id);
+                if (bySeq.TryGetValue((e.ChargerId, e.Seq), out var existing))
+                {
+                    results[i] = existing == e.Id
+                        ? AppendResult.Duplicate
+                        : AppendResult.Conflict($"seq {e.Seq} of {e.ChargerId} is already stored as event {Id(existing)}, not {id}");
+                }
+                else
+                {
+                    results[i] = byId.TryGetValue(e.Id, out var at)
+                        ? AppendResult.Conflict($"event {id} is already stored as {at.ChargerId} seq {at.Seq}, not {e.ChargerId} seq {e.Seq}")
+                        : throw new InvalidOperationException($"Event {id} was neither inserted nor found.");
+                }
+            }
+
+            return results;
+        }
+
+        public async Task RecordGapsAsync(IReadOnlyList<SeqGap> gaps, CancellationToken cancellationToken)
+        {
+            if (gaps.Count == 0)
+            {
+                return;
+            }
+
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at)
+                SELECT * FROM unnest(@c::text[], @from::bigint[], @to::bigint[], @at::timestamptz[], @closed::timestamptz[])
+                ON CONFLICT (charger_id, from_seq) DO NOTHING
+                """, cancellationToken,
+                ("@c", gaps.Select(g => g.ChargerId).ToArray()), ("@from", gaps.Select(g => g.FromSeq).ToArray()), ("@to", gaps.Select(g => g.ToSeq).ToArray()),
+                ("@at", gaps.Select(g => Ms(g.DetectedAt)).ToArray()), ("@closed", gaps.Select(g => Time(g.ClosedAt)).ToArray()));
+        }
+
+        public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken) => ApplyChangesAsync(c, tx, changes, cancellationToken);
+
+        public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken) =>
+            SkipLostCoreAsync(c, tx, chargerId, fromSeq, toSeq, at, cancellationToken);
+
+        public async Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(string chargerId, long afterSeq, int limit, CancellationToken cancellationToken)
+        {
+            await using var cmd = PostgresDatabase.Command(c, tx,
+                "SELECT charger_id, seq, event_id, type, ts, received_at, data FROM events WHERE charger_id = @c AND seq > @after ORDER BY seq LIMIT @limit",
+                ("@c", chargerId), ("@after", afterSeq), ("@limit", limit));
+            return await ReadAllAsync(cmd, ReadEvent, cancellationToken);
+        }
+
+        public async Task<IReadOnlyList<SeqGap>> CloseGapsAsync(IReadOnlyList<(string ChargerId, long AppliedSeq)> chargers, DateTimeOffset closedAt, CancellationToken cancellationToken)
+        {
+            if (chargers.Count == 0)
+            {
+                return [];
+            }
+
+            await using var update = PostgresDatabase.Command(c, tx,
+                $"""
+                UPDATE seq_gaps g SET closed_at = @at
+                  FROM unnest(@c::text[], @applied::bigint[]) AS k(c, applied)
+                 WHERE g.charger_id = k.c AND g.closed_at IS NULL AND g.to_seq <= k.applied
+                RETURNING {string.Join(", ", GapColumns.Split(", ").Select(column => "g." + column))}
+                """,
+                ("@c", chargers.Select(x => x.ChargerId).ToArray()), ("@applied", chargers.Select(x => x.AppliedSeq).ToArray()), ("@at", Ms(closedAt)));
+            var closed = await ReadAllAsync(update, ReadGap, cancellationToken);
+            return closed.OrderBy(g => g.ChargerId, StringComparer.Ordinal).ThenBy(g => g.FromSeq).ToList();
+        }
+
+        public async Task TouchAsync(IReadOnlyCollection<string> chargerIds, DateTimeOffset seenAt, CancellationToken cancellationToken)
+        {
+            if (chargerIds.Count == 0)
+            {
+                return;
+            }
+
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO chargers (charger_id, first_seen, online, applied_seq, last_seen)
+                SELECT id, @at, false, 0, @at FROM unnest(@ids::text[]) AS id
+                ON CONFLICT (charger_id) DO UPDATE SET
+                    last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
+                """, cancellationToken, ("@ids", chargerIds.ToArray()), ("@at", Ms(seenAt)));
+        }
+
+        public async Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
+        {
+            if (deadLetters.Count == 0)
+            {
+                return;
+            }
+
+            await PostgresDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO dead_letters (topic, charger_id, reason, detail, payload, payload_bytes, received_at)
+                SELECT d.topic, d.charger_id, d.reason, d.detail, d.payload, d.payload_bytes, d.received_at
+                  FROM unnest(@topic::text[], @c::text[], @reason::text[], @detail::text[], @payload::text[], @bytes::integer[], @at::timestamptz[])
+                       WITH ORDINALITY AS d(topic, charger_id, reason, detail, payload, payload_bytes, received_at, n)
+                 ORDER BY d.n
+                """, cancellationToken,
+                ("@topic", deadLetters.Select(d => StripNul(d.Topic)).ToArray()), ("@c", deadLetters.Select(d => d.ChargerId).ToArray()),
+                ("@reason", deadLetters.Select(d => d.Reason).ToArray()), ("@detail", deadLetters.Select(d => StripNul(d.Detail)).ToArray()),
+                ("@payload", deadLetters.Select(d => StripNul(d.Payload)).ToArray()), ("@bytes", deadLetters.Select(d => d.PayloadBytes).ToArray()),
+                ("@at", deadLetters.Select(d => Ms(d.ReceivedAt)).ToArray()));
+        }
     }
 
     /// <inheritdoc />
@@ -461,6 +742,9 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore
         BlocksCharging = r.GetBoolean(11),
         Latching = r.GetBoolean(12),
     };
+
+    private static StoredEvent ReadEvent(NpgsqlDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), r.GetGuid(2), r.GetString(3), Time(r, 4), Time(r, 5), r.GetString(6));
 
     private static SeqGap ReadGap(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), Time(r, 3), NullableTime(r, 4), r.GetBoolean(5));

@@ -6,8 +6,11 @@ using Microsoft.Data.Sqlite;
 
 namespace Charger.Cloud.Store.Sqlite;
 
-/// <summary>The <see cref="IEventStore"/> on a <see cref="SqliteDatabase"/>.</summary>
-public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
+/// <summary>
+/// The <see cref="IEventStore"/> on a <see cref="SqliteDatabase"/>, and its batched write path (<see cref="IEventBatchStore"/>):
+/// a whole ingest batch in one transaction of the single writer connection, one commit.
+/// </summary>
+public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEventBatchStore
 {
     private const string ChargerColumns = """
         c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
@@ -27,39 +30,59 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     public Task<AppendResult> AppendAsync(StoredEvent storedEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(storedEvent);
-        return database.WriteAsync(async (c, tx) =>
+        return database.WriteAsync((c, tx) => AppendOneAsync(c, tx, storedEvent, null, cancellationToken), cancellationToken);
+    }
+
+    private const string InsertEvent = """
+        INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data)
+        VALUES (@c, @s, @id, @type, @ts, @rx, @data)
+        ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>Inserts one event, or says why not; <paramref name="insert"/> is a reusable command of <see cref="InsertEvent"/> (or null).</summary>
+    private static async Task<AppendResult> AppendOneAsync(SqliteConnection c, SqliteTransaction tx, StoredEvent storedEvent, SqliteCommand? insert, CancellationToken cancellationToken)
+    {
+        var id = Id(storedEvent.Id);
+        int inserted;
+        if (insert is null)
         {
-            var id = Id(storedEvent.Id);
-            var inserted = await SqliteDatabase.ExecuteAsync(c, tx,
-                """
-                INSERT INTO events (charger_id, seq, event_id, type, ts, received_at, data)
-                VALUES (@c, @s, @id, @type, @ts, @rx, @data)
-                ON CONFLICT DO NOTHING
-                """, cancellationToken,
+            inserted = await SqliteDatabase.ExecuteAsync(c, tx, InsertEvent, cancellationToken,
                 ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq), ("@id", id), ("@type", storedEvent.Type),
                 ("@ts", Ms(storedEvent.Ts)), ("@rx", Ms(storedEvent.ReceivedAt)), ("@data", storedEvent.DataJson));
-            if (inserted == 1)
-            {
-                return AppendResult.Stored;
-            }
+        }
+        else
+        {
+            insert.Parameters["@c"].Value = storedEvent.ChargerId;
+            insert.Parameters["@s"].Value = storedEvent.Seq;
+            insert.Parameters["@id"].Value = id;
+            insert.Parameters["@type"].Value = storedEvent.Type;
+            insert.Parameters["@ts"].Value = Ms(storedEvent.Ts);
+            insert.Parameters["@rx"].Value = Ms(storedEvent.ReceivedAt);
+            insert.Parameters["@data"].Value = storedEvent.DataJson;
+            inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
 
-            await using (var bySeq = SqliteDatabase.Command(c, tx, "SELECT event_id FROM events WHERE charger_id = @c AND seq = @s",
-                ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq)))
-            {
-                if (await bySeq.ExecuteScalarAsync(cancellationToken) is string existingId)
-                {
-                    return string.Equals(existingId, id, StringComparison.Ordinal)
-                        ? AppendResult.Duplicate
-                        : AppendResult.Conflict($"seq {storedEvent.Seq} of {storedEvent.ChargerId} is already stored as event {existingId}, not {id}");
-                }
-            }
+        if (inserted == 1)
+        {
+            return AppendResult.Stored;
+        }
 
-            await using var byId = SqliteDatabase.Command(c, tx, "SELECT charger_id, seq FROM events WHERE event_id = @id", ("@id", id));
-            await using var reader = await byId.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken)
-                ? AppendResult.Conflict($"event {id} is already stored as {reader.GetString(0)} seq {reader.GetInt64(1)}, not {storedEvent.ChargerId} seq {storedEvent.Seq}")
-                : throw new InvalidOperationException($"Event {id} was neither inserted nor found.");
-        }, cancellationToken);
+        await using (var bySeq = SqliteDatabase.Command(c, tx, "SELECT event_id FROM events WHERE charger_id = @c AND seq = @s",
+            ("@c", storedEvent.ChargerId), ("@s", storedEvent.Seq)))
+        {
+            if (await bySeq.ExecuteScalarAsync(cancellationToken) is string existingId)
+            {
+                return string.Equals(existingId, id, StringComparison.Ordinal)
+                    ? AppendResult.Duplicate
+                    : AppendResult.Conflict($"seq {storedEvent.Seq} of {storedEvent.ChargerId} is already stored as event {existingId}, not {id}");
+            }
+        }
+
+        await using var byId = SqliteDatabase.Command(c, tx, "SELECT charger_id, seq FROM events WHERE event_id = @id", ("@id", id));
+        await using var reader = await byId.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? AppendResult.Conflict($"event {id} is already stored as {reader.GetString(0)} seq {reader.GetInt64(1)}, not {storedEvent.ChargerId} seq {storedEvent.Seq}")
+            : throw new InvalidOperationException($"Event {id} was neither inserted nor found.");
     }
 
     /// <inheritdoc />
@@ -87,33 +110,46 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 
         return database.WriteAsync(async (c, tx) =>
         {
-            foreach (var change in changes)
-            {
-                await ApplyOneAsync(c, tx, change, cancellationToken);
-            }
-
+            await ApplyChangesAsync(c, tx, changes, cancellationToken);
             return true;
         }, cancellationToken);
     }
 
-    private static async Task ApplyOneAsync(SqliteConnection c, SqliteTransaction tx, ProjectionChange change, CancellationToken ct)
+    /// <summary>
+    /// Applies runs of consecutive seqs of one charger each with one conditional move of its applied seq (to the run's last
+    /// seq, from the seq before its first), then the projection changes of the run in seq order.
+    /// </summary>
+    private static async Task ApplyChangesAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<ProjectionChange> changes, CancellationToken ct)
     {
-        var now = Ms(change.AppliedAt);
-        await SqliteDatabase.ExecuteAsync(c, tx, EnsureCharger, ct, ("@c", change.ChargerId), ("@now", now));
-        var advanced = await SqliteDatabase.ExecuteAsync(c, tx,
-            """
-            UPDATE chargers
-               SET applied_seq = @seq,
-                   last_event_at = @ts,
-                   last_seen = CASE WHEN last_seen IS NULL OR last_seen < @now THEN @now ELSE last_seen END
-             WHERE charger_id = @c AND applied_seq = @prev
-            """, ct,
-            ("@c", change.ChargerId), ("@seq", change.Seq), ("@prev", change.Seq - 1), ("@ts", Ms(change.EventTs)), ("@now", now));
-        if (advanced != 1)
+        foreach (var run in ProjectionRuns.Split(changes))
         {
-            throw new ConcurrentApplyException($"Cannot apply seq {change.Seq} of {change.ChargerId}: its applied seq is not {change.Seq - 1}.");
-        }
+            var first = run[0];
+            var last = run[^1];
+            var now = Ms(run.Max(r => r.AppliedAt));
+            await SqliteDatabase.ExecuteAsync(c, tx, EnsureCharger, ct, ("@c", first.ChargerId), ("@now", now));
+            var advanced = await SqliteDatabase.ExecuteAsync(c, tx,
+                """
+                UPDATE chargers
+                   SET applied_seq = @seq,
+                       last_event_at = @ts,
+                       last_seen = CASE WHEN last_seen IS NULL OR last_seen < @now THEN @now ELSE last_seen END
+                 WHERE charger_id = @c AND applied_seq = @prev
+                """, ct,
+                ("@c", first.ChargerId), ("@seq", last.Seq), ("@prev", first.Seq - 1), ("@ts", Ms(last.EventTs)), ("@now", now));
+            if (advanced != 1)
+            {
+                throw new ConcurrentApplyException($"Cannot apply seq {first.Seq} of {first.ChargerId}: its applied seq is not {first.Seq - 1}.");
+            }
 
+            foreach (var change in run)
+            {
+                await ProjectAsync(c, tx, change, ct);
+            }
+        }
+    }
+
+    private static async Task ProjectAsync(SqliteConnection c, SqliteTransaction tx, ProjectionChange change, CancellationToken ct)
+    {
         if (change.Boot is { } boot)
         {
             await SqliteDatabase.ExecuteAsync(c, tx,
@@ -169,14 +205,15 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
     }
 
+    private const string TouchSql = """
+        INSERT INTO chargers (charger_id, first_seen, online, applied_seq, last_seen) VALUES (@c, @at, 0, 0, @at)
+        ON CONFLICT (charger_id) DO UPDATE SET
+            last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
+        """;
+
     /// <inheritdoc />
     public Task TouchAsync(string chargerId, DateTimeOffset seenAt, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
-            """
-            INSERT INTO chargers (charger_id, first_seen, online, applied_seq, last_seen) VALUES (@c, @at, 0, 0, @at)
-            ON CONFLICT (charger_id) DO UPDATE SET
-                last_seen = CASE WHEN chargers.last_seen IS NULL OR chargers.last_seen < excluded.last_seen THEN excluded.last_seen ELSE chargers.last_seen END
-            """, cancellationToken, ("@c", chargerId), ("@at", Ms(seenAt))), cancellationToken);
+        database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx, TouchSql, cancellationToken, ("@c", chargerId), ("@at", Ms(seenAt))), cancellationToken);
 
     /// <inheritdoc />
     public Task SetStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -194,78 +231,85 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     public Task RecordGapAsync(SeqGap gap, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(gap);
-        return database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
+        return database.WriteAsync((c, tx) => RecordGapCoreAsync(c, tx, gap, cancellationToken), cancellationToken);
+    }
+
+    private static Task<int> RecordGapCoreAsync(SqliteConnection c, SqliteTransaction tx, SeqGap gap, CancellationToken cancellationToken) =>
+        SqliteDatabase.ExecuteAsync(c, tx,
             """
             INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at) VALUES (@c, @from, @to, @at, @closed)
             ON CONFLICT (charger_id, from_seq) DO NOTHING
             """, cancellationToken,
             ("@c", gap.ChargerId), ("@from", gap.FromSeq), ("@to", gap.ToSeq), ("@at", Ms(gap.DetectedAt)),
-            ("@closed", gap.ClosedAt is { } closed ? Ms(closed) : null)), cancellationToken);
-    }
+            ("@closed", gap.ClosedAt is { } closed ? Ms(closed) : null));
 
     /// <inheritdoc />
     public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(fromSeq, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(toSeq, fromSeq);
-        return database.WriteAsync(async (c, tx) =>
+        return database.WriteAsync((c, tx) => SkipLostCoreAsync(c, tx, chargerId, fromSeq, toSeq, at, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<bool> SkipLostCoreAsync(SqliteConnection c, SqliteTransaction tx, string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using (var stored = SqliteDatabase.Command(c, tx,
+            "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
         {
-            await using (var stored = SqliteDatabase.Command(c, tx,
-                "SELECT COUNT(*) FROM events WHERE charger_id = @c AND seq BETWEEN @from AND @to", ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq)))
+            if (Convert.ToInt64(await stored.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0)
             {
-                if (Convert.ToInt64(await stored.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 0)
-                {
-                    throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: some of them are stored.");
-                }
+                throw new InvalidOperationException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: some of them are stored.");
             }
+        }
 
-            var moved = await SqliteDatabase.ExecuteAsync(c, tx,
-                "UPDATE chargers SET applied_seq = @to WHERE charger_id = @c AND applied_seq = @prev", cancellationToken,
-                ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
-            if (moved != 1)
-            {
-                throw new ConcurrentApplyException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
-            }
+        var moved = await SqliteDatabase.ExecuteAsync(c, tx,
+            "UPDATE chargers SET applied_seq = @to WHERE charger_id = @c AND applied_seq = @prev", cancellationToken,
+            ("@c", chargerId), ("@to", toSeq), ("@prev", fromSeq - 1));
+        if (moved != 1)
+        {
+            throw new ConcurrentApplyException($"Cannot declare {chargerId} seq {fromSeq}..{toSeq} lost: its applied seq is not {fromSeq - 1}.");
+        }
 
-            var closed = await SqliteDatabase.ExecuteAsync(c, tx,
-                "UPDATE seq_gaps SET closed_at = @at, lost = 1 WHERE charger_id = @c AND closed_at IS NULL AND from_seq >= @from AND to_seq <= @to", cancellationToken,
+        var closed = await SqliteDatabase.ExecuteAsync(c, tx,
+            "UPDATE seq_gaps SET closed_at = @at, lost = 1 WHERE charger_id = @c AND closed_at IS NULL AND from_seq >= @from AND to_seq <= @to", cancellationToken,
+            ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
+        if (closed == 0)
+        {
+            await SqliteDatabase.ExecuteAsync(c, tx,
+                """
+                INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at, lost) VALUES (@c, @from, @to, @at, @at, 1)
+                ON CONFLICT (charger_id, from_seq) DO UPDATE SET to_seq = @to, closed_at = @at, lost = 1
+                """, cancellationToken,
                 ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
-            if (closed == 0)
-            {
-                await SqliteDatabase.ExecuteAsync(c, tx,
-                    """
-                    INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at, lost) VALUES (@c, @from, @to, @at, @at, 1)
-                    ON CONFLICT (charger_id, from_seq) DO UPDATE SET to_seq = @to, closed_at = @at, lost = 1
-                    """, cancellationToken,
-                    ("@c", chargerId), ("@from", fromSeq), ("@to", toSeq), ("@at", Ms(at)));
-            }
+        }
 
-            return true;
-        }, cancellationToken);
+        return true;
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, tx) =>
+        database.WriteAsync((c, tx) => CloseGapsCoreAsync(c, tx, chargerId, appliedSeq, closedAt, cancellationToken), cancellationToken);
+
+    private static async Task<IReadOnlyList<SeqGap>> CloseGapsCoreAsync(SqliteConnection c, SqliteTransaction tx, string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SeqGap> closing;
+        await using (var select = SqliteDatabase.Command(c, tx,
+            "SELECT charger_id, from_seq, to_seq, detected_at, closed_at, lost FROM seq_gaps WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied ORDER BY from_seq",
+            ("@c", chargerId), ("@applied", appliedSeq)))
         {
-            IReadOnlyList<SeqGap> closing;
-            await using (var select = SqliteDatabase.Command(c, tx,
-                "SELECT charger_id, from_seq, to_seq, detected_at, closed_at, lost FROM seq_gaps WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied ORDER BY from_seq",
-                ("@c", chargerId), ("@applied", appliedSeq)))
-            {
-                closing = await ReadAllAsync(select, ReadGap, cancellationToken);
-            }
+            closing = await ReadAllAsync(select, ReadGap, cancellationToken);
+        }
 
-            if (closing.Count == 0)
-            {
-                return closing;
-            }
+        if (closing.Count == 0)
+        {
+            return closing;
+        }
 
-            await SqliteDatabase.ExecuteAsync(c, tx,
-                "UPDATE seq_gaps SET closed_at = @at WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied", cancellationToken,
-                ("@c", chargerId), ("@applied", appliedSeq), ("@at", Ms(closedAt)));
-            return (IReadOnlyList<SeqGap>)closing.Select(g => g with { ClosedAt = closedAt }).ToList();
-        }, cancellationToken);
+        await SqliteDatabase.ExecuteAsync(c, tx,
+            "UPDATE seq_gaps SET closed_at = @at WHERE charger_id = @c AND closed_at IS NULL AND to_seq <= @applied", cancellationToken,
+            ("@c", chargerId), ("@applied", appliedSeq), ("@at", Ms(closedAt)));
+        return closing.Select(g => g with { ClosedAt = closedAt }).ToList();
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken cancellationToken) =>
@@ -291,14 +335,17 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deadLetter);
-        return database.WriteAsync((c, tx) => SqliteDatabase.ExecuteAsync(c, tx,
+        return database.WriteAsync((c, tx) => AddDeadLetterCoreAsync(c, tx, deadLetter, cancellationToken), cancellationToken);
+    }
+
+    private static Task<int> AddDeadLetterCoreAsync(SqliteConnection c, SqliteTransaction tx, DeadLetter deadLetter, CancellationToken cancellationToken) =>
+        SqliteDatabase.ExecuteAsync(c, tx,
             """
             INSERT INTO dead_letters (topic, charger_id, reason, detail, payload, payload_bytes, received_at)
             VALUES (@topic, @c, @reason, @detail, @payload, @bytes, @at)
             """, cancellationToken,
             ("@topic", deadLetter.Topic), ("@c", deadLetter.ChargerId), ("@reason", deadLetter.Reason), ("@detail", deadLetter.Detail),
-            ("@payload", deadLetter.Payload), ("@bytes", deadLetter.PayloadBytes), ("@at", Ms(deadLetter.ReceivedAt))), cancellationToken);
-    }
+            ("@payload", deadLetter.Payload), ("@bytes", deadLetter.PayloadBytes), ("@at", Ms(deadLetter.ReceivedAt)));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken cancellationToken)
@@ -373,8 +420,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             await using var cmd = SqliteDatabase.Command(c, null, sql.ToString(),
                 ("@c", query.ChargerId), ("@after", query.AfterSeq), ("@type", query.Type),
                 ("@from", query.From is { } from ? Ms(from) : null), ("@to", query.To is { } to ? Ms(to) : null), ("@limit", query.Limit));
-            return await ReadAllAsync(cmd, r => new StoredEvent(
-                r.GetString(0), r.GetInt64(1), Guid.Parse(r.GetString(2)), r.GetString(3), Time(r.GetInt64(4)), Time(r.GetInt64(5)), r.GetString(6)), cancellationToken);
+            return await ReadAllAsync(cmd, ReadEvent, cancellationToken);
         }, cancellationToken);
     }
 
@@ -415,6 +461,99 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     }
 
     /// <inheritdoc />
+    /// <remarks>SQLite serialises every write through the one writer connection (and, between processes, its write lock),
+    /// so <paramref name="chargerIds"/> needs no lock of its own here.</remarks>
+    public Task<T> InTransactionAsync<T>(IReadOnlyCollection<string> chargerIds, Func<IEventStoreTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return database.WriteAsync((c, tx) => work(new Transaction(c, tx)), cancellationToken);
+    }
+
+    /// <summary>One batch on the writer connection: statements run one by one inside the transaction (in process, no round trips).</summary>
+    private sealed class Transaction(SqliteConnection c, SqliteTransaction tx) : IEventStoreTransaction
+    {
+        public async Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken cancellationToken)
+        {
+            var states = new Dictionary<string, SequenceState>(StringComparer.Ordinal);
+            await using var cmd = SqliteDatabase.Command(c, tx,
+                """
+                SELECT (SELECT applied_seq FROM chargers WHERE charger_id = @c),
+                       (SELECT MAX(seq) FROM events WHERE charger_id = @c)
+                """, ("@c", string.Empty));
+            foreach (var chargerId in chargerIds)
+            {
+                cmd.Parameters["@c"].Value = chargerId;
+                await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+                await r.ReadAsync(cancellationToken);
+                states[chargerId] = new SequenceState(r.IsDBNull(0) ? 0 : r.GetInt64(0), r.IsDBNull(1) ? 0 : r.GetInt64(1));
+            }
+
+            return states;
+        }
+
+        public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            var results = new AppendResult[events.Count];
+            await using var insert = SqliteDatabase.Command(c, tx, InsertEvent,
+                ("@c", null), ("@s", null), ("@id", null), ("@type", null), ("@ts", null), ("@rx", null), ("@data", null));
+            for (var i = 0; i < events.Count; i++)
+            {
+                results[i] = await AppendOneAsync(c, tx, events[i], insert, cancellationToken);
+            }
+
+            return results;
+        }
+
+        public async Task RecordGapsAsync(IReadOnlyList<SeqGap> gaps, CancellationToken cancellationToken)
+        {
+            foreach (var gap in gaps)
+            {
+                await RecordGapCoreAsync(c, tx, gap, cancellationToken);
+            }
+        }
+
+        public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken) => ApplyChangesAsync(c, tx, changes, cancellationToken);
+
+        public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken) =>
+            SkipLostCoreAsync(c, tx, chargerId, fromSeq, toSeq, at, cancellationToken);
+
+        public async Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(string chargerId, long afterSeq, int limit, CancellationToken cancellationToken)
+        {
+            await using var cmd = SqliteDatabase.Command(c, tx,
+                "SELECT charger_id, seq, event_id, type, ts, received_at, data FROM events WHERE charger_id = @c AND seq > @after ORDER BY seq LIMIT @limit",
+                ("@c", chargerId), ("@after", afterSeq), ("@limit", limit));
+            return await ReadAllAsync(cmd, ReadEvent, cancellationToken);
+        }
+
+        public async Task<IReadOnlyList<SeqGap>> CloseGapsAsync(IReadOnlyList<(string ChargerId, long AppliedSeq)> chargers, DateTimeOffset closedAt, CancellationToken cancellationToken)
+        {
+            var closed = new List<SeqGap>();
+            foreach (var (chargerId, appliedSeq) in chargers)
+            {
+                closed.AddRange(await CloseGapsCoreAsync(c, tx, chargerId, appliedSeq, closedAt, cancellationToken));
+            }
+
+            return closed;
+        }
+
+        public async Task TouchAsync(IReadOnlyCollection<string> chargerIds, DateTimeOffset seenAt, CancellationToken cancellationToken)
+        {
+            foreach (var chargerId in chargerIds)
+            {
+                await SqliteDatabase.ExecuteAsync(c, tx, TouchSql, cancellationToken, ("@c", chargerId), ("@at", Ms(seenAt)));
+            }
+        }
+
+        public async Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
+        {
+            foreach (var deadLetter in deadLetters)
+            {
+                await AddDeadLetterCoreAsync(c, tx, deadLetter, cancellationToken);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public Task CheckHealthAsync(CancellationToken cancellationToken) => database.GetSchemaVersionAsync(cancellationToken);
 
     private static ChargerView ReadCharger(SqliteDataReader r) => new()
@@ -452,6 +591,9 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         BlocksCharging = r.GetInt64(11) != 0,
         Latching = r.GetInt64(12) != 0,
     };
+
+    private static StoredEvent ReadEvent(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), Guid.Parse(r.GetString(2)), r.GetString(3), Time(r.GetInt64(4)), Time(r.GetInt64(5)), r.GetString(6));
 
     private static SeqGap ReadGap(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), Time(r.GetInt64(3)), NullableTime(r, 4), r.GetInt64(5) != 0);

@@ -47,6 +47,6 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Boot {ChargerId}#{Seq} declares events up to {LostUpTo} lost, which is not below its own seq; ignored")]
     public static partial void LostRangeIgnored(ILogger logger, string chargerId, long seq, long lostUpTo);
 
-    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Another receiver applied {ChargerId}'s events meanwhile (handling #{Seq}, attempt {Attempt}: {Detail}); reading the stream again")]
-    public static partial void ConcurrentApply(ILogger logger, string chargerId, long seq, int attempt, string detail);
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Another receiver moved the streams of this batch meanwhile ({Messages} message(s), {Chargers} charger(s), attempt {Attempt}: {Detail}); writing the batch again")]
+    public static partial void BatchRetried(ILogger logger, int messages, int chargers, int attempt, string detail);
 }

@@ -9,6 +9,9 @@ namespace Charger.Cloud.Core;
 /// The receiver pipeline: validates with <see cref="EnvelopeValidator"/>, stores idempotently, applies each charger's
 /// events to the projections strictly in seq order, records gaps, and answers with the cumulative ack.
 /// Bad input never throws: it becomes a dead letter. A failing store throws, so the ingress does not acknowledge.
+/// A batch (<see cref="HandleEventsAsync"/>; <see cref="HandleEventAsync"/> is a batch of one) is written in ONE store
+/// transaction (<see cref="IEventBatchStore"/>): events, gaps, applies, last-seen and dead letters commit together or not
+/// at all, and a lost race with another receiver runs the whole batch again.
 /// Calls for one charger are serialised here (striped lock); different chargers run in parallel.
 /// </summary>
 public sealed class IngestPipeline : IIngestPipeline
@@ -18,6 +21,7 @@ public sealed class IngestPipeline : IIngestPipeline
     private const int MaxApplyAttempts = 5;
 
     private readonly IEventStore _store;
+    private readonly IEventBatchStore _batchStore;
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,7 +32,10 @@ public sealed class IngestPipeline : IIngestPipeline
     public IngestPipeline(IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null)
     {
         _metrics = metrics;
+        ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _batchStore = store as IEventBatchStore
+            ?? throw new ArgumentException($"The store {store.GetType().Name} does not implement {nameof(IEventBatchStore)}, which ingest writes through.", nameof(store));
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -37,123 +44,299 @@ public sealed class IngestPipeline : IIngestPipeline
     }
 
     /// <inheritdoc />
-    public async Task<IngestOutcome> HandleEventAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
-    {
-        topic ??= string.Empty;
-        var receivedAt = _time.GetUtcNow();
-        var topicChargerId = Topics.TryParse(topic, out var parsedId, out _) ? parsedId : null;
+    public async Task<IngestOutcome> HandleEventAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        (await HandleEventsAsync([new IngestMessage(topic ?? string.Empty, payload)], cancellationToken)).Outcomes[0];
 
-        var validation = _validator.Validate(topic, payload.Span);
+    /// <inheritdoc />
+    public async Task<IngestBatchOutcome> HandleEventsAsync(IReadOnlyList<IngestMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+        {
+            return IngestBatchOutcome.From([]);
+        }
+
+        var receivedAt = _time.GetUtcNow();
+        var items = new Item[messages.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = Prepare(messages[i], receivedAt);
+        }
+
+        var chargers = items.Select(i => i.ChargerId).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        BatchResult result;
+        using (await _locks.AcquireAllAsync(chargers, cancellationToken))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    result = await _batchStore.InTransactionAsync(chargers, tx => WriteAsync(tx, items, chargers, receivedAt, cancellationToken), cancellationToken);
+                    break;
+                }
+                catch (ConcurrentApplyException ex) when (attempt < MaxApplyAttempts)
+                {
+                    // Another receiver (a second process on the same database) moved these chargers' streams meanwhile:
+                    // nothing of this attempt was kept; read where the streams stand now and go on from there.
+                    IngestLog.BatchRetried(_logger, items.Length, chargers.Length, attempt, ex.Message);
+                }
+            }
+        }
+
+        return Report(items, result);
+    }
+
+    /// <summary>Validates and projects one message (no I/O).</summary>
+    private Item Prepare(IngestMessage message, DateTimeOffset receivedAt)
+    {
+        var topic = message.Topic ?? string.Empty;
+        var topicChargerId = Topics.TryParse(topic, out var parsedId, out _) ? parsedId : null;
+        var validation = _validator.Validate(topic, message.Payload.Span);
         if (!validation.IsValid)
         {
-            return await RejectAsync(topic, topicChargerId, validation.Reason, validation.Reason.Name(), validation.Detail, payload, receivedAt, cancellationToken);
+            return Item.Rejected(topic, topicChargerId, message.Payload, validation.Reason, validation.Reason.Name(), validation.Detail);
         }
 
         var storedEvent = StoredEvent.FromEnvelope(validation.Envelope!, receivedAt);
-        if (!Projector.TryProject(storedEvent, receivedAt, out var change, out var projectionError))
+        return Projector.TryProject(storedEvent, receivedAt, out var change, out var projectionError)
+            ? new Item(topic, storedEvent.ChargerId, message.Payload) { Event = storedEvent, Change = change, LostUpTo = LostUpTo(validation.Envelope!) }
+            : Item.Rejected(topic, topicChargerId, message.Payload, RejectReason.InvalidData, RejectReason.InvalidData.Name(), projectionError!);
+    }
+
+    /// <summary>The batch inside one store transaction. Runs again from the start when another receiver won a race.</summary>
+    private async Task<BatchResult> WriteAsync(IEventStoreTransaction tx, Item[] items, string[] chargers, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var before = await tx.GetSequenceStatesAsync(chargers, ct);
+
+        // Store: in rounds of events distinct by (charger, seq) and by id, so a copy inside the batch is judged against the
+        // first one as the store judges a resend (usually one round; a second for copies).
+        var appends = new AppendResult?[items.Length];
+        var pending = Enumerable.Range(0, items.Length).Where(i => items[i].Event is not null).ToList();
+        while (pending.Count > 0)
         {
-            return await RejectAsync(topic, topicChargerId, RejectReason.InvalidData, RejectReason.InvalidData.Name(), projectionError!, payload, receivedAt, cancellationToken);
+            var seqs = new HashSet<(string, long)>();
+            var ids = new HashSet<Guid>();
+            var round = new List<int>(pending.Count);
+            var later = new List<int>();
+            foreach (var i in pending)
+            {
+                var e = items[i].Event!;
+                if (!seqs.Contains((e.ChargerId, e.Seq)) && !ids.Contains(e.Id))
+                {
+                    seqs.Add((e.ChargerId, e.Seq));
+                    ids.Add(e.Id);
+                    round.Add(i);
+                }
+                else
+                {
+                    later.Add(i);
+                }
+            }
+
+            var results = await tx.AppendAsync(round.Select(i => items[i].Event!).ToList(), ct);
+            for (var k = 0; k < round.Count; k++)
+            {
+                appends[round[k]] = results[k];
+            }
+
+            pending = later;
         }
 
-        var chargerId = storedEvent.ChargerId;
-        var storedEarlier = false;
-        for (var attempt = 1; ; attempt++)
+        // Per charger, new events in seq order: gaps, and the next ones applied at once when nothing waits before them.
+        var newByCharger = new Dictionary<string, List<Item>>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Length; i++)
         {
-            try
+            if (appends[i]?.Outcome == AppendOutcome.Stored)
             {
-                using (await _locks.AcquireAsync(chargerId, cancellationToken))
+                var e = items[i].Event!;
+                if (!newByCharger.TryGetValue(e.ChargerId, out var list))
                 {
-                    var before = await _store.GetSequenceStateAsync(chargerId, cancellationToken);
-                    var append = await _store.AppendAsync(storedEvent, cancellationToken);
-                    var isNew = append.Outcome == AppendOutcome.Stored;
-                    var outcome = append.Outcome == AppendOutcome.Duplicate && storedEarlier ? AppendOutcome.Stored : append.Outcome;
-                    storedEarlier |= isNew;
+                    newByCharger[e.ChargerId] = list = [];
+                }
 
-                    if (isNew && storedEvent.Seq > before.MaxStoredSeq + 1)
-                    {
-                        var gap = new SeqGap(chargerId, before.MaxStoredSeq + 1, storedEvent.Seq - 1, receivedAt);
-                        await _store.RecordGapAsync(gap, cancellationToken);
-                        IngestLog.GapDetected(_logger, chargerId, gap.FromSeq, gap.ToSeq);
-                    }
+                list.Add(items[i]);
+            }
+        }
 
-                    var applied = before.AppliedSeq;
-                    var appliedCount = 0;
-                    if (isNew && LostUpTo(validation.Envelope!) is { } lostUpTo && lostUpTo > applied)
-                    {
-                        if (lostUpTo < storedEvent.Seq)
-                        {
-                            (applied, appliedCount) = await SkipLostAsync(chargerId, applied, lostUpTo, receivedAt, cancellationToken);
-                        }
-                        else
-                        {
-                            IngestLog.LostRangeIgnored(_logger, chargerId, storedEvent.Seq, lostUpTo);
-                        }
-                    }
+        var eventChargers = items.Where(i => i.Event is not null).Select(i => i.Event!.ChargerId).ToHashSet(StringComparer.Ordinal);
+        var gaps = new List<SeqGap>();
+        var changes = new List<ProjectionChange>();
+        var slow = new List<string>();
+        var progress = new Dictionary<string, (long Applied, int Count)>(StringComparer.Ordinal);
+        foreach (var chargerId in chargers)
+        {
+            if (!eventChargers.Contains(chargerId))
+            {
+                continue;
+            }
 
-                    if (isNew && storedEvent.Seq == applied + 1)
-                    {
-                        await _store.ApplyAsync([change], cancellationToken);
-                        applied = storedEvent.Seq;
-                        appliedCount = 1;
-                    }
+            var state = before.TryGetValue(chargerId, out var s) ? s : default;
+            var news = newByCharger.TryGetValue(chargerId, out var l) ? l.OrderBy(i => i.Event!.Seq).ToList() : [];
+            newByCharger[chargerId] = news;
+            var maxStored = state.MaxStoredSeq;
+            foreach (var item in news)
+            {
+                if (item.Event!.Seq > maxStored + 1)
+                {
+                    gaps.Add(new SeqGap(chargerId, maxStored + 1, item.Event.Seq - 1, receivedAt));
+                }
 
-                    var maxStored = Math.Max(before.MaxStoredSeq, isNew ? storedEvent.Seq : 0);
-                    if (applied < maxStored)
-                    {
-                        // Events stored earlier that now follow on (a gap filled, or a crash between store and apply).
-                        var (caughtUpTo, count) = await ApplyStoredSuccessorsAsync(chargerId, applied, receivedAt, cancellationToken);
-                        applied = caughtUpTo;
-                        appliedCount += count;
-                    }
+                maxStored = Math.Max(maxStored, item.Event.Seq);
+            }
 
-                    if (appliedCount > 0)
+            if (state.MaxStoredSeq > state.AppliedSeq || news.Any(i => i.LostUpTo is not null))
+            {
+                // Events stored earlier wait (a gap filled, or a crash between store and apply), or a boot declares a
+                // lost range: applied below from what the store holds, inside this transaction.
+                slow.Add(chargerId);
+                continue;
+            }
+
+            var applied = state.AppliedSeq;
+            var count = 0;
+            foreach (var item in news)
+            {
+                if (item.Event!.Seq != applied + 1)
+                {
+                    break;
+                }
+
+                changes.Add(item.Change!);
+                applied++;
+                count++;
+            }
+
+            progress[chargerId] = (applied, count);
+        }
+
+        await tx.RecordGapsAsync(gaps, ct);
+        await tx.ApplyAsync(changes, ct);
+        foreach (var chargerId in slow)
+        {
+            var state = before.TryGetValue(chargerId, out var s) ? s : default;
+            var applied = state.AppliedSeq;
+            var count = 0;
+            foreach (var boot in newByCharger[chargerId].Where(i => i.LostUpTo is not null))
+            {
+                var lostUpTo = boot.LostUpTo!.Value;
+                if (lostUpTo <= applied)
+                {
+                    continue;
+                }
+
+                if (lostUpTo < boot.Event!.Seq)
+                {
+                    (applied, var skipped) = await SkipLostAsync(tx, chargerId, applied, lostUpTo, receivedAt, ct);
+                    count += skipped;
+                }
+                else
+                {
+                    IngestLog.LostRangeIgnored(_logger, chargerId, boot.Event.Seq, lostUpTo);
+                }
+            }
+
+            var (caughtUpTo, caughtUp) = await ApplyStoredSuccessorsAsync(tx, chargerId, applied, receivedAt, ct);
+            progress[chargerId] = (caughtUpTo, count + caughtUp);
+        }
+
+        var closed = await tx.CloseGapsAsync(progress.Where(p => p.Value.Count > 0).Select(p => (p.Key, p.Value.Applied)).ToList(), receivedAt, ct);
+        await tx.TouchAsync(progress.Where(p => p.Value.Count == 0).Select(p => p.Key).ToList(), receivedAt, ct);
+
+        var deadLetters = new List<DeadLetter>();
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i];
+            if (item.Event is null)
+            {
+                deadLetters.Add(NewDeadLetter(item.Topic, item.ChargerId, item.ReasonCode!, item.Detail!, item.Payload, receivedAt));
+            }
+            else if (appends[i] is { Outcome: AppendOutcome.Conflict } conflict)
+            {
+                deadLetters.Add(NewDeadLetter(item.Topic, item.ChargerId, DeadLetterReasons.Conflict, ConflictDetail(conflict), item.Payload, receivedAt));
+            }
+        }
+
+        await tx.AddDeadLettersAsync(deadLetters, ct);
+
+        var acks = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chargerId in chargers)
+        {
+            acks[chargerId] = progress.TryGetValue(chargerId, out var p) ? p.Applied : before.TryGetValue(chargerId, out var s) ? s.AppliedSeq : 0;
+        }
+
+        return new BatchResult(appends, acks, gaps, closed, progress);
+    }
+
+    /// <summary>After the commit: outcomes, metrics and logs.</summary>
+    private IngestBatchOutcome Report(Item[] items, BatchResult result)
+    {
+        var storedAt = _time.GetUtcNow();
+        foreach (var gap in result.Gaps)
+        {
+            IngestLog.GapDetected(_logger, gap.ChargerId, gap.FromSeq, gap.ToSeq);
+        }
+
+        foreach (var (chargerId, (applied, count)) in result.Progress)
+        {
+            if (count > 0)
+            {
+                IngestLog.EventsApplied(_logger, count, chargerId, applied);
+            }
+        }
+
+        foreach (var closed in result.ClosedGaps)
+        {
+            IngestLog.GapClosed(_logger, closed.ChargerId, closed.FromSeq, closed.ToSeq);
+        }
+
+        var outcomes = new IngestOutcome[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i];
+            long? ack = item.ChargerId is { } id ? result.Acks[id] : null;
+            if (item.Event is not { } e)
+            {
+                IngestLog.EventRejected(_logger, Truncate(item.Topic, MaxTopicChars), item.ReasonCode!, Truncate(item.Detail!, MaxDetailChars));
+                _metrics?.Rejected();
+                outcomes[i] = new IngestOutcome(item.ChargerId, ack, Stored: false, item.Reason, item.Detail);
+                continue;
+            }
+
+            var append = result.Appends[i]!;
+            var applied = ack!.Value;
+            switch (append.Outcome)
+            {
+                case AppendOutcome.Conflict:
+                    var detail = ConflictDetail(append);
+                    IngestLog.EventConflict(_logger, e.ChargerId, e.Seq, e.Id, detail);
+                    _metrics?.Conflict();
+                    outcomes[i] = new IngestOutcome(e.ChargerId, applied, Stored: false, RejectReason.InvalidField, detail);
+                    break;
+                case AppendOutcome.Duplicate:
+                    IngestLog.DuplicateEvent(_logger, e.ChargerId, e.Seq, applied);
+                    _metrics?.Duplicate();
+                    outcomes[i] = new IngestOutcome(e.ChargerId, applied, Stored: false, RejectReason.None);
+                    break;
+                default:
+                    _metrics?.Stored(e.Ts, storedAt);
+                    if (e.Seq > applied)
                     {
-                        IngestLog.EventsApplied(_logger, appliedCount, chargerId, applied);
-                        foreach (var closed in await _store.CloseGapsAsync(chargerId, applied, receivedAt, cancellationToken))
-                        {
-                            IngestLog.GapClosed(_logger, chargerId, closed.FromSeq, closed.ToSeq);
-                        }
+                        IngestLog.EventPending(_logger, e.ChargerId, e.Seq, applied);
                     }
                     else
                     {
-                        await _store.TouchAsync(chargerId, receivedAt, cancellationToken);
+                        IngestLog.EventStored(_logger, e.ChargerId, e.Seq, e.Type, applied);
                     }
 
-                    switch (outcome)
-                    {
-                        case AppendOutcome.Conflict:
-                            var detail = $"conflict: {append.ConflictDetail}";
-                            IngestLog.EventConflict(_logger, chargerId, storedEvent.Seq, storedEvent.Id, detail);
-                            _metrics?.Conflict();
-                            await _store.AddDeadLetterAsync(NewDeadLetter(topic, chargerId, DeadLetterReasons.Conflict, detail, payload, receivedAt), cancellationToken);
-                            return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.InvalidField, detail);
-                        case AppendOutcome.Duplicate:
-                            IngestLog.DuplicateEvent(_logger, chargerId, storedEvent.Seq, applied);
-                            _metrics?.Duplicate();
-                            return new IngestOutcome(chargerId, applied, Stored: false, RejectReason.None);
-                        default:
-                            _metrics?.Stored(storedEvent.Ts, _time.GetUtcNow());
-                            if (storedEvent.Seq > applied)
-                            {
-                                IngestLog.EventPending(_logger, chargerId, storedEvent.Seq, applied);
-                            }
-                            else
-                            {
-                                IngestLog.EventStored(_logger, chargerId, storedEvent.Seq, storedEvent.Type, applied);
-                            }
-
-                            return new IngestOutcome(chargerId, applied, Stored: true, RejectReason.None);
-                    }
-                }
-            }
-            catch (ConcurrentApplyException ex) when (attempt < MaxApplyAttempts)
-            {
-                // Another receiver (a second process on the same database) applied this charger's events meanwhile:
-                // read where the stream stands now and go on from there.
-                IngestLog.ConcurrentApply(_logger, chargerId, storedEvent.Seq, attempt, ex.Message);
+                    outcomes[i] = new IngestOutcome(e.ChargerId, applied, Stored: true, RejectReason.None);
+                    break;
             }
         }
+
+        return new IngestBatchOutcome(outcomes, result.Acks);
     }
+
+    private static string ConflictDetail(AppendResult conflict) => $"conflict: {conflict.ConflictDetail}";
 
     /// <inheritdoc />
     public async Task HandleStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken cancellationToken)
@@ -179,22 +362,22 @@ public sealed class IngestPipeline : IIngestPipeline
     /// The charger lost its journal: every seq up to <paramref name="lostUpTo"/> not stored now never will be. Applies what
     /// is stored of that range in order and declares the holes lost, so the stream goes on after them.
     /// </summary>
-    private async Task<(long AppliedSeq, int Count)> SkipLostAsync(string chargerId, long applied, long lostUpTo, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(long AppliedSeq, int Count)> SkipLostAsync(IEventStoreTransaction tx, string chargerId, long applied, long lostUpTo, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var count = 0;
         while (applied < lostUpTo)
         {
-            var next = await _store.QueryEventsAsync(new EventQuery(chargerId) { AfterSeq = applied, Limit = 1 }, cancellationToken);
+            var next = await tx.QueryEventsAsync(chargerId, applied, 1, cancellationToken);
             var holeEnd = next.Count == 0 || next[0].Seq > lostUpTo ? lostUpTo : next[0].Seq - 1;
             if (holeEnd > applied)
             {
-                await _store.SkipLostAsync(chargerId, applied + 1, holeEnd, now, cancellationToken);
+                await tx.SkipLostAsync(chargerId, applied + 1, holeEnd, now, cancellationToken);
                 IngestLog.SeqLost(_logger, chargerId, applied + 1, holeEnd);
                 applied = holeEnd;
             }
             else
             {
-                var (caughtUpTo, applies) = await ApplyStoredSuccessorsAsync(chargerId, applied, now, cancellationToken);
+                var (caughtUpTo, applies) = await ApplyStoredSuccessorsAsync(tx, chargerId, applied, now, cancellationToken);
                 applied = caughtUpTo;
                 count += applies;
             }
@@ -203,12 +386,12 @@ public sealed class IngestPipeline : IIngestPipeline
         return (applied, count);
     }
 
-    private async Task<(long AppliedSeq, int Count)> ApplyStoredSuccessorsAsync(string chargerId, long applied, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(long AppliedSeq, int Count)> ApplyStoredSuccessorsAsync(IEventStoreTransaction tx, string chargerId, long applied, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var count = 0;
         while (true)
         {
-            var next = await _store.QueryEventsAsync(new EventQuery(chargerId) { AfterSeq = applied, Limit = _options.ApplyBatchSize }, cancellationToken);
+            var next = await tx.QueryEventsAsync(chargerId, applied, _options.ApplyBatchSize, cancellationToken);
             var changes = new List<ProjectionChange>(next.Count);
             var expected = applied + 1;
             foreach (var e in next)
@@ -234,7 +417,7 @@ public sealed class IngestPipeline : IIngestPipeline
                 return (applied, count);
             }
 
-            await _store.ApplyAsync(changes, cancellationToken);
+            await tx.ApplyAsync(changes, cancellationToken);
             applied = changes[^1].Seq;
             count += changes.Count;
             if (changes.Count < next.Count || next.Count < _options.ApplyBatchSize)
@@ -242,16 +425,6 @@ public sealed class IngestPipeline : IIngestPipeline
                 return (applied, count);
             }
         }
-    }
-
-    private async Task<IngestOutcome> RejectAsync(
-        string topic, string? chargerId, RejectReason reason, string reasonCode, string detail, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        IngestLog.EventRejected(_logger, Truncate(topic, MaxTopicChars), reasonCode, Truncate(detail, MaxDetailChars));
-        _metrics?.Rejected();
-        await _store.AddDeadLetterAsync(NewDeadLetter(topic, chargerId, reasonCode, detail, payload, receivedAt), cancellationToken);
-        long? ack = chargerId is null ? null : (await _store.GetSequenceStateAsync(chargerId, cancellationToken)).AppliedSeq;
-        return new IngestOutcome(chargerId, ack, Stored: false, reason, detail);
     }
 
     private DeadLetter NewDeadLetter(string topic, string? chargerId, string reason, string detail, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt) =>
@@ -274,4 +447,38 @@ public sealed class IngestPipeline : IIngestPipeline
 
     // NUL cannot be stored in a PostgreSQL text column.
     private static string Clean(string s) => s.Contains('\0', StringComparison.Ordinal) ? s.Replace('\0', '\uFFFD') : s;
+
+    /// <summary>One message of a batch: a valid event with its projection, or a reject.</summary>
+    private sealed class Item(string topic, string? chargerId, ReadOnlyMemory<byte> payload)
+    {
+        public string Topic { get; } = topic;
+
+        /// <summary>The event's charger, or for a reject the charger its topic names (null when none).</summary>
+        public string? ChargerId { get; } = chargerId;
+
+        public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+        public StoredEvent? Event { get; init; }
+
+        public ProjectionChange? Change { get; init; }
+
+        /// <summary>A boot's <c>lostUpToSeq</c>.</summary>
+        public long? LostUpTo { get; init; }
+
+        public RejectReason Reason { get; private init; }
+
+        public string? ReasonCode { get; private init; }
+
+        public string? Detail { get; private init; }
+
+        public static Item Rejected(string topic, string? chargerId, ReadOnlyMemory<byte> payload, RejectReason reason, string reasonCode, string detail) =>
+            new(topic, chargerId, payload) { Reason = reason, ReasonCode = reasonCode, Detail = detail };
+    }
+
+    private sealed record BatchResult(
+        AppendResult?[] Appends,
+        Dictionary<string, long> Acks,
+        List<SeqGap> Gaps,
+        IReadOnlyList<SeqGap> ClosedGaps,
+        Dictionary<string, (long Applied, int Count)> Progress);
 }

@@ -20,13 +20,55 @@ internal sealed class StripedAsyncLock
 
     public async ValueTask<Releaser> AcquireAsync(string key, CancellationToken cancellationToken)
     {
-        var stripe = _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_stripes.Length)];
+        var stripe = _stripes[StripeOf(key)];
         await stripe.WaitAsync(cancellationToken);
         return new Releaser(stripe);
     }
 
+    /// <summary>
+    /// Takes the stripes of every key, each once, in stripe order (so two callers with overlapping keys cannot deadlock);
+    /// disposing the result releases them.
+    /// </summary>
+    public async ValueTask<MultiReleaser> AcquireAllAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        var indexes = keys.Select(StripeOf).Distinct().Order().ToArray();
+        var taken = new List<SemaphoreSlim>(indexes.Length);
+        try
+        {
+            foreach (var index in indexes)
+            {
+                await _stripes[index].WaitAsync(cancellationToken);
+                taken.Add(_stripes[index]);
+            }
+        }
+        catch
+        {
+            foreach (var stripe in taken)
+            {
+                stripe.Release();
+            }
+
+            throw;
+        }
+
+        return new MultiReleaser(taken);
+    }
+
+    private int StripeOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_stripes.Length);
+
     public readonly struct Releaser(SemaphoreSlim semaphore) : IDisposable
     {
         public void Dispose() => semaphore.Release();
+    }
+
+    public readonly struct MultiReleaser(List<SemaphoreSlim> semaphores) : IDisposable
+    {
+        public void Dispose()
+        {
+            for (var i = semaphores.Count - 1; i >= 0; i--)
+            {
+                semaphores[i].Release();
+            }
+        }
     }
 }
