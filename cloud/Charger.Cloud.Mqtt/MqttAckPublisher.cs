@@ -27,6 +27,7 @@ public sealed class MqttAckPublisher : BackgroundService, IAckPublisher
     private readonly MqttBrokerClientOptions _clientOptions;
     private readonly object _gate = new();
     private TaskCompletionSource<IMqttClient> _connected = NewSignal();
+    private volatile bool _everConnected;
 
     /// <summary>Creates the publisher. <paramref name="broker"/> is required when <c>Ingress:Host</c> is not set.</summary>
     public MqttAckPublisher(IOptions<MqttIngressOptions> options, EmbeddedBroker? broker = null, TimeProvider? timeProvider = null, ILogger<MqttAckPublisher>? logger = null)
@@ -61,7 +62,8 @@ public sealed class MqttAckPublisher : BackgroundService, IAckPublisher
     }
 
     /// <inheritdoc />
-    /// <remarks>Waits up to <c>Ingress:ConnectTimeoutSeconds</c> for a connection; then gives up for this ack (false).</remarks>
+    /// <remarks>Before the first connection (start-up) it waits up to <c>Ingress:ConnectTimeoutSeconds</c> for it; after
+    /// that, an ack while the connection is down is given up at once (false), so a broker outage does not slow ingestion.</remarks>
     public async Task<bool> PublishAckAsync(string chargerId, long upTo, CancellationToken cancellationToken)
     {
         Task<IMqttClient> connected;
@@ -73,7 +75,9 @@ public sealed class MqttAckPublisher : BackgroundService, IAckPublisher
         IMqttClient client;
         try
         {
-            client = await connected.WaitAsync(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds), _time, cancellationToken).ConfigureAwait(false);
+            var wait = _everConnected ? TimeSpan.Zero : TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
+            client = connected.IsCompletedSuccessfully ? connected.Result
+                : await connected.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -169,6 +173,7 @@ public sealed class MqttAckPublisher : BackgroundService, IAckPublisher
             }
 
             MqttLog.AckPublisherConnected(_logger);
+            _everConnected = true;
             lock (_gate)
             {
                 _connected.TrySetResult(client);
