@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Threading.Channels;
 using Charger.Cloud.Core;
 using Charger.Protocol;
 using Microsoft.Extensions.Hosting;
@@ -11,16 +12,21 @@ using MQTTnet.Protocol;
 namespace Charger.Cloud.Mqtt;
 
 /// <summary>
-/// The receiver's MQTT client. It subscribes to every charger's events and status, hands each message to
-/// <see cref="IIngestPipeline"/>, publishes the cloud's cumulative ack (<c>{"upTo":N}</c>, QoS 1, not retained) and only
-/// then PUBACKs the message to the broker, so nothing is acknowledged before it is stored. It keeps a persistent session
-/// and reconnects with jittered exponential back-off.
+/// The receiver's MQTT client. It subscribes to every charger's events and status, hands the messages in batches to
+/// <see cref="IIngestPipeline.HandleEventsAsync"/> (one store transaction per batch), publishes the cloud's cumulative
+/// ack (<c>{"upTo":N}</c>, QoS 1, not retained; one per charger per batch) and only then PUBACKs the batch's messages to
+/// the broker, so nothing is acknowledged before it is stored. It keeps a persistent session and reconnects with jittered
+/// exponential back-off.
 /// </summary>
 /// <remarks>
-/// Messages are handled one at a time in arrival order (MQTTnet's receive queue, and MQTT's rule that PUBACKs follow the
-/// order of the PUBLISHes), which keeps each charger's stream in order. When handling a message throws, the message is not
-/// acknowledged, every later message of that connection is left unacknowledged too, and the ingress reconnects: the broker
-/// then redelivers them from the session in their original order.
+/// MQTTnet hands over messages one at a time in arrival order; with manual acknowledgement (<c>AutoAcknowledge = false</c>)
+/// the handler only queues each one, so the broker keeps sending while a batch is being stored (up to its in-flight
+/// limit). One worker per connection takes the queue in order: a batch is up to <c>Ingress:BatchMaxMessages</c> messages,
+/// or what arrived within <c>Ingress:BatchMaxDelayMilliseconds</c> of its first one. Batches are handled one after the
+/// other and PUBACKed in the order of the PUBLISHes (as MQTT requires), which keeps each charger's stream in order. When
+/// handling a batch throws (the store failed), none of it is acknowledged, every later message of that connection is left
+/// unacknowledged too, and the ingress reconnects: the broker then redelivers them from the session in their original
+/// order. Bad messages do not fail a batch: the pipeline dead-letters them and they are acknowledged with the others.
 /// </remarks>
 public sealed class MqttIngress : BackgroundService
 {
@@ -135,10 +141,22 @@ public sealed class MqttIngress : BackgroundService
     }
 
     /// <summary>State of one MQTT connection; each connection has its own client so a late PUBACK can never go to a newer one.</summary>
-    private sealed class Connection
+    private sealed class Connection(int capacity) : IDisposable
     {
         private readonly TaskCompletionSource<(ConnectionEnd End, string Reason)> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenSource _closing = new();
         private volatile bool _poisoned;
+
+        /// <summary>Messages received and not yet handled, in arrival order.</summary>
+        public Channel<Received> Queue { get; } = Channel.CreateBounded<Received>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        /// <summary>Cancelled when the connection is poisoned, lost or closed: stop taking and handling messages.</summary>
+        public CancellationToken Closing => _closing.Token;
 
         public bool Poisoned => _poisoned;
 
@@ -151,14 +169,26 @@ public sealed class MqttIngress : BackgroundService
         }
 
         public void Lost(string reason) => _ended.TrySetResult((ConnectionEnd.LostAfterWork, reason));
+
+        public void Close()
+        {
+            _closing.Cancel();
+            Queue.Writer.TryComplete();
+        }
+
+        public void Dispose() => _closing.Dispose();
     }
+
+    /// <summary>A message taken from MQTTnet, with its payload copied, waiting for its batch; <see cref="Args"/> PUBACKs it.</summary>
+    private sealed record Received(string Topic, byte[] Payload, MqttApplicationMessageReceivedEventArgs Args);
 
     private async Task<ConnectionEnd> RunConnectionAsync(CancellationToken stoppingToken)
     {
         var (host, port, clientOptions) = BuildClientOptions();
-        var connection = new Connection();
+        using var connection = new Connection(Math.Max(2, 2 * _options.BatchMaxMessages));
         using var client = new MqttClientFactory(_mqttNetLogger).CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += e => OnMessageAsync(client, connection, e, stoppingToken);
+        client.ApplicationMessageReceivedAsync += e => OnMessageAsync(connection, e);
+        var worker = Task.Run(() => ProcessBatchesAsync(client, connection, stoppingToken), CancellationToken.None);
         client.DisconnectedAsync += e =>
         {
             connection.Lost(e.Exception?.Message ?? e.Reason.ToString());
@@ -224,8 +254,12 @@ public sealed class MqttIngress : BackgroundService
                 }
             }
 
+            // No batch is handled or acknowledged on this connection from here on.
+            connection.Close();
+            await worker.ConfigureAwait(false);
+
             // A clean DISCONNECT keeps the session (and its unacknowledged messages) on the broker. MQTTnet waits for the
-            // message handler to return, which it does quickly: the connection is poisoned or stopping.
+            // message handler to return, which it does at once: the queue is closed.
             if (client.IsConnected)
             {
                 await client.TryDisconnectAsync(MqttClientDisconnectOptionsReason.NormalDisconnection).ConfigureAwait(false);
@@ -267,48 +301,131 @@ public sealed class MqttIngress : BackgroundService
         return ok;
     }
 
-    private async Task OnMessageAsync(IMqttClient client, Connection connection, MqttApplicationMessageReceivedEventArgs e, CancellationToken stoppingToken)
+    /// <summary>MQTTnet's handler: queues the message for its batch; the PUBACK is sent after the batch is stored.</summary>
+    private static async Task OnMessageAsync(Connection connection, MqttApplicationMessageReceivedEventArgs e)
     {
-        // PUBACK only after the pipeline has stored the message.
         e.AutoAcknowledge = false;
-        if (connection.Poisoned || stoppingToken.IsCancellationRequested)
+        if (connection.Poisoned || connection.Closing.IsCancellationRequested)
         {
             return; // left unacknowledged: the broker redelivers it, in order, after the reconnect
         }
 
         var message = e.ApplicationMessage;
-        var topic = message.Topic;
+        try
+        {
+            // Copied: the batch outlives this handler. Waits while the queue is full (back-pressure on the receive loop).
+            await connection.Queue.Writer.WriteAsync(new Received(message.Topic, message.Payload.ToArray(), e), connection.Closing).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+        {
+            // The connection is ending: left unacknowledged, redelivered after the reconnect.
+        }
+    }
+
+    /// <summary>The connection's one worker: takes the queue in order, batch after batch, until the connection ends.</summary>
+    private async Task ProcessBatchesAsync(IMqttClient client, Connection connection, CancellationToken stoppingToken)
+    {
+        var reader = connection.Queue.Reader;
+        var max = _options.BatchMaxMessages;
+        var linger = TimeSpan.FromMilliseconds(_options.BatchMaxDelayMilliseconds);
+        var batch = new List<Received>(max);
+        try
+        {
+            while (await reader.WaitToReadAsync(connection.Closing).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < max && reader.TryRead(out var received))
+                {
+                    batch.Add(received);
+                }
+
+                if (batch.Count < max && linger > TimeSpan.Zero)
+                {
+                    // A wall-clock wait (not the injected clock): a performance knob, not a domain time.
+                    using var window = CancellationTokenSource.CreateLinkedTokenSource(connection.Closing);
+                    window.CancelAfter(linger);
+                    try
+                    {
+                        while (batch.Count < max && await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+                        {
+                            while (batch.Count < max && reader.TryRead(out var received))
+                            {
+                                batch.Add(received);
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException) when (!connection.Closing.IsCancellationRequested)
+                    {
+                        // The window closed: handle what arrived.
+                    }
+                }
+
+                if (batch.Count == 0 || connection.Poisoned || connection.Closing.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                await HandleBatchAsync(client, connection, batch, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (connection.Closing.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HandleBatchAsync(IMqttClient client, Connection connection, List<Received> batch, CancellationToken stoppingToken)
+    {
+        var topic = batch[0].Topic;
         var handled = false;
         try
         {
-            long? ackUpTo = null;
-            string? ackFor = null;
-            if (!Topics.TryParse(topic, out var chargerId, out var kind) || kind is not (TopicKind.Events or TopicKind.Status))
+            var events = new List<IngestMessage>(batch.Count);
+            var statuses = new List<(string ChargerId, Received Message)>();
+            foreach (var received in batch)
             {
-                MqttLog.IngressUnexpectedTopic(_logger, topic);
-            }
-            else if (kind == TopicKind.Events)
-            {
-                var outcome = await _pipeline.HandleEventAsync(topic, ToMemory(message.Payload), stoppingToken).ConfigureAwait(false);
-                if (outcome.Rejected != RejectReason.None)
+                if (!Topics.TryParse(received.Topic, out var chargerId, out var kind) || kind is not (TopicKind.Events or TopicKind.Status))
                 {
-                    MqttLog.IngressEventRejected(_logger, topic, outcome.Rejected, outcome.Detail);
+                    MqttLog.IngressUnexpectedTopic(_logger, received.Topic);
+                }
+                else if (kind == TopicKind.Events)
+                {
+                    events.Add(new IngestMessage(received.Topic, received.Payload));
+                }
+                else
+                {
+                    statuses.Add((chargerId, received));
+                }
+            }
+
+            IReadOnlyDictionary<string, long> acks = new Dictionary<string, long>();
+            if (events.Count > 0)
+            {
+                var outcome = await _pipeline.HandleEventsAsync(events, stoppingToken).ConfigureAwait(false);
+                for (var i = 0; i < events.Count; i++)
+                {
+                    if (outcome.Outcomes[i] is { Rejected: not RejectReason.None } rejected)
+                    {
+                        MqttLog.IngressEventRejected(_logger, events[i].Topic, rejected.Rejected, rejected.Detail);
+                    }
                 }
 
-                (ackUpTo, ackFor) = (outcome.AckUpTo, outcome.ChargerId);
+                acks = outcome.Acks;
             }
-            else
+
+            foreach (var (chargerId, received) in statuses)
             {
-                await HandleStatusAsync(chargerId, message.Payload, stoppingToken).ConfigureAwait(false);
+                await HandleStatusAsync(chargerId, new ReadOnlySequence<byte>(received.Payload), stoppingToken).ConfigureAwait(false);
             }
 
             handled = true;
-            if (ackUpTo is { } upTo && ackFor is not null)
-            {
-                await PublishAckAsync(client, ackFor, upTo, stoppingToken).ConfigureAwait(false);
-            }
+            await Task.WhenAll(acks.Select(ack => PublishAckAsync(client, ack.Key, ack.Value, stoppingToken))).ConfigureAwait(false);
 
-            await e.AcknowledgeAsync(stoppingToken).ConfigureAwait(false);
+            // PUBACKs in the order of the PUBLISHes.
+            foreach (var received in batch)
+            {
+                topic = received.Topic;
+                await received.Args.AcknowledgeAsync(stoppingToken).ConfigureAwait(false);
+            }
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
@@ -317,7 +434,7 @@ public sealed class MqttIngress : BackgroundService
         }
         catch (Exception ex) when (handled)
         {
-            // Stored, but the ack or the PUBACK did not go out (connection lost): the redelivered copy is a duplicate the
+            // Stored, but an ack or a PUBACK did not go out (connection lost): the redelivered copies are duplicates the
             // pipeline recognises, and it answers with the ack again.
             MqttLog.IngressAcknowledgeFailed(_logger, topic, ex.Message);
             connection.Poison($"acknowledging a message on {topic} failed: {ex.Message}");
@@ -325,7 +442,7 @@ public sealed class MqttIngress : BackgroundService
         catch (Exception ex)
         {
             MqttLog.IngressHandlingFailed(_logger, topic, ex);
-            connection.Poison($"handling a message on {topic} failed: {ex.Message}");
+            connection.Poison($"handling a batch of {batch.Count} message(s), the first on {topic}, failed: {ex.Message}");
         }
     }
 
@@ -369,9 +486,6 @@ public sealed class MqttIngress : BackgroundService
             MqttLog.IngressAckNotAccepted(_logger, chargerId, upTo, result.ReasonCode, result.ReasonString);
         }
     }
-
-    private static ReadOnlyMemory<byte> ToMemory(ReadOnlySequence<byte> payload) =>
-        payload.IsSingleSegment ? payload.First : payload.ToArray();
 
     private (string Host, int Port, MqttClientOptions Options) BuildClientOptions() =>
         _clientOptions.Build(

@@ -65,6 +65,19 @@ public sealed class MqttIngressOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>Ingress:BatchMaxMessages</c>. Most messages handled (stored in one transaction, then acknowledged) as one
+    /// batch. Default 500; 1..10000 (1 = one transaction per message). The broker's in-flight limit for the receiver (e.g.
+    /// mosquitto's <c>max_inflight_messages</c>) also caps it: the messages of a batch are all unacknowledged until it commits.</summary>
+    [Range(1, 10_000)]
+    public int BatchMaxMessages { get; set; } = 500;
+
+    /// <summary><c>Ingress:BatchMaxDelayMilliseconds</c>. How long a batch waits, from its first message, for more to arrive
+    /// before it is stored, when fewer than <see cref="BatchMaxMessages"/> are already queued. Default 2; 0..1000 (0: take only
+    /// what has arrived; under load, messages still gather while the previous batch commits). Adds up to this much to
+    /// the latency of a lone event.</summary>
+    [Range(0, 1000)]
+    public int BatchMaxDelayMilliseconds { get; set; } = 2;
+
     /// <summary><c>Ingress:UseTls</c>. TLS to the external broker. Default false.</summary>
     public bool UseTls { get; set; }
 

@@ -9,6 +9,7 @@ namespace Charger.Cloud.Core;
 /// (<c>stored</c>, <c>duplicate</c>, <c>rejected</c>, <c>conflict</c>). Duplicates are resends the store absorbed.</item>
 /// <item><c>charger.ingest.delay</c> (s): from the event's own timestamp (the agent's clock) to the moment it was stored,
 /// for new events only. Includes the time an event waited in the agent's outbox during an outage.</item>
+/// <item><c>charger.ingest.batch.size</c> {message}: messages per batch written in one store transaction.</item>
 /// </list>
 /// </summary>
 public sealed class IngestMetrics
@@ -17,6 +18,7 @@ public sealed class IngestMetrics
 
     private readonly Counter<long> _messages;
     private readonly Histogram<double> _delay;
+    private readonly Histogram<int> _batchSize;
 
     public IngestMetrics(IMeterFactory meterFactory)
     {
@@ -25,7 +27,11 @@ public sealed class IngestMetrics
         _messages = meter.CreateCounter<long>("charger.ingest.messages", "{message}", "Messages handled on events topics, by outcome.");
         _delay = meter.CreateHistogram<double>("charger.ingest.delay", "s", "Time from an event's timestamp to its storage.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 600, 3600] });
+        _batchSize = meter.CreateHistogram<int>("charger.ingest.batch.size", "{message}", "Messages per batch stored in one transaction.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
     }
+
+    internal void Batch(int messages) => _batchSize.Record(messages);
 
     internal void Stored(DateTimeOffset eventTimestamp, DateTimeOffset storedAt)
     {

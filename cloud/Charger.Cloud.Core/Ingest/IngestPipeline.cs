@@ -271,6 +271,7 @@ public sealed class IngestPipeline : IIngestPipeline
     private IngestBatchOutcome Report(Item[] items, BatchResult result)
     {
         var storedAt = _time.GetUtcNow();
+        _metrics?.Batch(items.Length);
         foreach (var gap in result.Gaps)
         {
             IngestLog.GapDetected(_logger, gap.ChargerId, gap.FromSeq, gap.ToSeq);

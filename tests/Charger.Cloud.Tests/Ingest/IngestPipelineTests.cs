@@ -348,6 +348,118 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.Empty(await OpenGaps("CP-1"));
     }
 
+    private static IngestMessage Message(Envelope e) => new(Topics.Events(e.ChargerId), e.ToUtf8Json());
+
+    private static IngestMessage Message(string topic, string json) => new(topic, Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public async Task Batch_with_copies_inside_it_and_of_stored_events_stores_each_once()
+    {
+        var boot = Events.Boot("CP-1", 1);
+        await SendAsync(boot);
+        var two = Events.Counters("CP-1", 2);
+        var three = Events.State("CP-1", 3, DiagnosticState.Booting, DiagnosticState.Operational);
+        var four = Events.Counters("CP-1", 4);
+        var otherFour = Events.Counters("CP-1", 4);
+
+        var batch = await _pipeline.HandleEventsAsync(
+            [Message(two), Message(two), Message(boot), Message(three), Message(four), Message(three), Message(otherFour), Message(two)], Ct);
+
+        Assert.Equal(new[] { true, false, false, true, true, false, false, false }, batch.Outcomes.Select(o => o.Stored));
+        Assert.Equal(RejectReason.InvalidField, batch.Outcomes[6].Rejected);
+        Assert.All(batch.Outcomes.Where((_, i) => i != 6), o => Assert.Equal(RejectReason.None, o.Rejected));
+        Assert.All(batch.Outcomes, o => Assert.Equal((long?)4, o.AckUpTo));
+        Assert.Equal(new Dictionary<string, long> { ["CP-1"] = 4 }, batch.Acks);
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Select(e => e.Seq));
+        Assert.Equal(four.Id, (await Store.QueryEventsAsync(new EventQuery("CP-1") { AfterSeq = 3 }, Ct))[0].Id);
+        Assert.Equal(DiagnosticState.Operational, (await Store.GetChargerAsync("CP-1", Ct))!.State);
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal((DeadLetterReasons.Conflict, "CP-1"), (letter.Reason, letter.ChargerId));
+
+        // The same batch again (a redelivery) adds nothing.
+        var again = await _pipeline.HandleEventsAsync([Message(two), Message(three), Message(four)], Ct);
+        Assert.All(again.Outcomes, o => Assert.Equal((false, RejectReason.None, (long?)4), (o.Stored, o.Rejected, o.AckUpTo)));
+        Assert.Equal(4, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Batch_spanning_chargers_with_out_of_order_seqs_applies_each_in_seq_order_and_records_the_gap()
+    {
+        var batch = await _pipeline.HandleEventsAsync(
+        [
+            Message(Events.State("CP-A", 3, DiagnosticState.Operational, DiagnosticState.Degraded)),
+            Message(Events.Counters("CP-B", 2)),
+            Message(Events.Counters("CP-A", 5)),
+            Message(Events.Boot("CP-A", 1)),
+            Message(Events.Boot("CP-B", 1)),
+            Message(Events.State("CP-A", 2, DiagnosticState.Booting, DiagnosticState.Operational)),
+        ], Ct);
+
+        Assert.All(batch.Outcomes, o => Assert.Equal((true, RejectReason.None), (o.Stored, o.Rejected)));
+        Assert.Equal(new Dictionary<string, long> { ["CP-A"] = 3, ["CP-B"] = 2 }, batch.Acks);
+        var a = await Store.GetChargerAsync("CP-A", Ct);
+        Assert.Equal((DiagnosticState.Degraded, 3L, 5L, (DateTimeOffset?)Events.TsOf(3)), (a!.State, a.AppliedSeq, a.MaxStoredSeq, a.LastEventAt));
+        Assert.Equal(new[] { 4L, 4 }, await OpenGaps("CP-A"));
+        Assert.Equal(new SequenceState(2, 2), await Store.GetSequenceStateAsync("CP-B", Ct));
+        Assert.Empty(await OpenGaps("CP-B"));
+
+        // The missing seq in the next batch closes the gap and applies the waiting event.
+        var next = await _pipeline.HandleEventsAsync([Message(Events.Counters("CP-A", 4))], Ct);
+        Assert.Equal(5, next.Acks["CP-A"]);
+        Assert.Empty(await OpenGaps("CP-A"));
+    }
+
+    [Fact]
+    public async Task Bad_message_inside_a_batch_is_dead_lettered_while_the_others_are_stored_and_acknowledged()
+    {
+        var batch = await _pipeline.HandleEventsAsync(
+        [
+            Message(Events.Boot("CP-1", 1)),
+            Message("ev/v1/CP-1/events", "not json"),
+            Message(Events.Counters("CP-1", 2)),
+            Message("junk/topic", "{}"),
+            Message(Events.Counters("CP-2", 1)),
+        ], Ct);
+
+        Assert.Equal(new[] { true, false, true, false, true }, batch.Outcomes.Select(o => o.Stored));
+        Assert.Equal((RejectReason.MalformedJson, (long?)2), (batch.Outcomes[1].Rejected, batch.Outcomes[1].AckUpTo));
+        Assert.Equal((RejectReason.BadTopic, (string?)null, (long?)null), (batch.Outcomes[3].Rejected, batch.Outcomes[3].ChargerId, batch.Outcomes[3].AckUpTo));
+        Assert.Equal(new Dictionary<string, long> { ["CP-1"] = 2, ["CP-2"] = 1 }, batch.Acks);
+        var letters = await Store.ListDeadLettersAsync(10, Ct);
+        Assert.Equal(new[] { "BadTopic", "MalformedJson" }, letters.Select(l => l.Reason));
+        Assert.Equal(new SequenceState(2, 2), await Store.GetSequenceStateAsync("CP-1", Ct));
+    }
+
+    [Fact]
+    public async Task Store_failure_in_the_middle_of_a_batch_keeps_nothing_and_the_redelivered_batch_is_stored_exactly_once()
+    {
+        var failing = new FailingStore(Store) { FailApplies = 1 };
+        var pipeline = NewPipeline(new IngestOptions(), failing);
+        IngestMessage[] batch =
+        [
+            Message(Events.Boot("CP-1", 1)), Message(Events.Counters("CP-1", 2)), Message("ev/v1/CP-1/events", "not json"),
+            Message(Events.Counters("CP-2", 1)),
+        ];
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.HandleEventsAsync(batch, Ct));
+
+        Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct));
+        Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-2"), Ct));
+        Assert.Empty(await Store.ListChargersAsync(Ct));
+        Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+
+        var redelivered = await pipeline.HandleEventsAsync(batch, Ct);
+        var again = await pipeline.HandleEventsAsync(batch, Ct);
+
+        Assert.Equal(new[] { true, true, false, true }, redelivered.Outcomes.Select(o => o.Stored));
+        Assert.Equal(new Dictionary<string, long> { ["CP-1"] = 2, ["CP-2"] = 1 }, redelivered.Acks);
+        Assert.All(again.Outcomes, o => Assert.False(o.Stored));
+        Assert.Equal(redelivered.Acks, again.Acks);
+        Assert.Equal(2, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Count);
+        Assert.Equal(new SequenceState(1, 1), await Store.GetSequenceStateAsync("CP-2", Ct));
+        Assert.Equal(2, (await Store.ListDeadLettersAsync(10, Ct)).Count); // the bad message, once per handled delivery
+    }
+
     [Fact]
     public async Task Status_sets_online_and_offline_with_last_seen()
     {
@@ -385,4 +497,53 @@ public sealed class SqliteIngestPipelineTests : IngestPipelineTests
         _db?.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A store whose batch transactions fail in their apply step, as a full disk or a lost connection would, a given
+/// number of times; everything else goes to the real store.</summary>
+internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatchStore
+{
+    public int FailApplies { get; set; }
+
+    public Task<T> InTransactionAsync<T>(IReadOnlyCollection<string> chargerIds, Func<IEventStoreTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        ((IEventBatchStore)inner).InTransactionAsync(chargerIds, tx => work(new Failing(tx, this)), cancellationToken);
+
+    private sealed class Failing(IEventStoreTransaction tx, FailingStore owner) : IEventStoreTransaction
+    {
+        public Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken ct) => tx.GetSequenceStatesAsync(chargerIds, ct);
+        public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct) => tx.AppendAsync(events, ct);
+        public Task RecordGapsAsync(IReadOnlyList<SeqGap> gaps, CancellationToken ct) => tx.RecordGapsAsync(gaps, ct);
+        public async Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken ct)
+        {
+            await tx.ApplyAsync(changes, ct);
+            if (owner.FailApplies-- > 0)
+            {
+                throw new InvalidOperationException("injected store failure after the apply");
+            }
+        }
+
+        public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken ct) => tx.SkipLostAsync(chargerId, fromSeq, toSeq, at, ct);
+        public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(string chargerId, long afterSeq, int limit, CancellationToken ct) => tx.QueryEventsAsync(chargerId, afterSeq, limit, ct);
+        public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(IReadOnlyList<(string ChargerId, long AppliedSeq)> chargers, DateTimeOffset closedAt, CancellationToken ct) => tx.CloseGapsAsync(chargers, closedAt, ct);
+        public Task TouchAsync(IReadOnlyCollection<string> chargerIds, DateTimeOffset seenAt, CancellationToken ct) => tx.TouchAsync(chargerIds, seenAt, ct);
+        public Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken ct) => tx.AddDeadLettersAsync(deadLetters, ct);
+    }
+
+    public Task<AppendResult> AppendAsync(StoredEvent storedEvent, CancellationToken ct) => inner.AppendAsync(storedEvent, ct);
+    public Task<SequenceState> GetSequenceStateAsync(string chargerId, CancellationToken ct) => inner.GetSequenceStateAsync(chargerId, ct);
+    public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken ct) => inner.ApplyAsync(changes, ct);
+    public Task TouchAsync(string chargerId, DateTimeOffset seenAt, CancellationToken ct) => inner.TouchAsync(chargerId, seenAt, ct);
+    public Task SetStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken ct) => inner.SetStatusAsync(chargerId, online, at, ct);
+    public Task RecordGapAsync(SeqGap gap, CancellationToken ct) => inner.RecordGapAsync(gap, ct);
+    public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken ct) => inner.SkipLostAsync(chargerId, fromSeq, toSeq, at, ct);
+    public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken ct) => inner.CloseGapsAsync(chargerId, appliedSeq, closedAt, ct);
+    public Task<IReadOnlyList<ServiceRecordView>> QueryServiceRecordsAsync(ServiceRecordQuery query, CancellationToken ct) => inner.QueryServiceRecordsAsync(query, ct);
+    public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken ct) => inner.ListGapsAsync(chargerId, openOnly, ct);
+    public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken ct) => inner.AddDeadLetterAsync(deadLetter, ct);
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct) => inner.ListDeadLettersAsync(limit, ct);
+    public Task<ChargerView?> GetChargerAsync(string chargerId, CancellationToken ct) => inner.GetChargerAsync(chargerId, ct);
+    public Task<IReadOnlyList<ChargerView>> ListChargersAsync(CancellationToken ct) => inner.ListChargersAsync(ct);
+    public Task<IReadOnlyList<ActiveFault>> ListActiveFaultsAsync(string? chargerId, CancellationToken ct) => inner.ListActiveFaultsAsync(chargerId, ct);
+    public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken ct) => inner.QueryEventsAsync(query, ct);
+    public Task CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 }

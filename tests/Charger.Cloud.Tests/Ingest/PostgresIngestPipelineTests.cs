@@ -73,4 +73,54 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
             }
         }
     }
+
+    [Fact]
+    public async Task Three_receivers_taking_batches_of_a_shared_subscription_apply_every_event_once_in_seq_order()
+    {
+        const int count = 120;
+        var others = new List<PostgresDatabase>();
+        try
+        {
+            var receivers = new List<IngestPipeline> { NewPipeline(new IngestOptions()) };
+            for (var i = 0; i < 2; i++)
+            {
+                var database = new PostgresDatabase(_db!.ConnectionString);
+                others.Add(database);
+                receivers.Add(NewPipeline(new IngestOptions(), new PostgresEventStore(database)));
+            }
+
+            // Three chargers; every event delivered twice (a redelivery after a receiver's restart), shuffled, and dealt in
+            // batches of 7 to the receivers, which write them concurrently.
+            var deliveries = new[] { "CP-1", "CP-2", "CP-3" }
+                .SelectMany(id => Enumerable.Range(1, count / 3).Select(seq => seq % 10 == 0
+                    ? Events.FaultRaised(id, seq, FaultCatalogue.HighTemperature, Severity.Major, seq)
+                    : Events.Counters(id, seq)))
+                .SelectMany(e => new[] { e, e })
+                .OrderBy(_ => Random.Shared.Next())
+                .Select(e => new IngestMessage(Topics.Events(e.ChargerId), e.ToUtf8Json()))
+                .Chunk(7)
+                .ToList();
+
+            var outcomes = await Task.WhenAll(deliveries.Select((batch, i) => Task.Run(() => receivers[i % 3].HandleEventsAsync(batch, Ct))));
+
+            var all = outcomes.SelectMany(o => o.Outcomes).ToList();
+            Assert.All(all, o => Assert.Equal(RejectReason.None, o.Rejected));
+            Assert.Equal(count, all.Count(o => o.Stored));
+            foreach (var id in new[] { "CP-1", "CP-2", "CP-3" })
+            {
+                Assert.Equal(new SequenceState(count / 3, count / 3), await Store.GetSequenceStateAsync(id, Ct));
+                Assert.Empty(await OpenGaps(id));
+                Assert.Equal(count / 3, Assert.Single(await Store.ListActiveFaultsAsync(id, Ct)).RaisedSeq);
+            }
+
+            Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+        }
+        finally
+        {
+            foreach (var database in others)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
 }
