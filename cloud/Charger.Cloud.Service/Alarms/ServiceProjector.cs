@@ -1,0 +1,374 @@
+using System.Text.Json;
+using Charger.Cloud.Core;
+using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.Data;
+using Charger.Cloud.Service.Data;
+using Charger.Cloud.Service.WorkOrders;
+using Charger.Protocol;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Charger.Cloud.Service.Alarms;
+
+/// <summary>
+/// Derives the service area's state from the chargers' applied events (read through <see cref="IEventStore"/>, never
+/// inside ingest): alarms from <c>fault.raised</c>/<c>fault.cleared</c>, work orders opened by policy from blocking
+/// faults, service records attached to work orders; and Offline alarms from the chargers' last-seen times.
+/// <para>
+/// Exactly once: each charger has a cursor row (<c>service_projector_cursors</c>); a batch of events is applied in one
+/// transaction that first moves the cursor conditionally (<c>update ... set seq = new where seq = old</c>). A second
+/// projector on the same database that read the same cursor updates no row, rolls back and re-reads; a crash before
+/// commit leaves cursor and effects as they were, so nothing is applied twice and nothing is lost.
+/// </para>
+/// </summary>
+public sealed class ServiceProjector(
+    IDomainDbFactory<ServiceDb> dbFactory,
+    IEventStore store,
+    WorkOrderService workOrders,
+    ServiceAudit audit,
+    IOptions<ServiceOptions> options,
+    TimeProvider time,
+    ILogger<ServiceProjector> logger)
+{
+    private ServiceOptions Options => options.Value;
+
+    /// <summary>One pass over every charger; returns the number of events applied by this projector.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var chargers = await store.ListChargersAsync(ct);
+        Dictionary<string, long> cursors;
+        Dictionary<string, Alarm> offline;
+        await using (var db = dbFactory.Create())
+        {
+            cursors = await db.Cursors.AsNoTracking().ToDictionaryAsync(c => c.ChargerId, c => c.Seq, StringComparer.Ordinal, ct);
+            offline = await db.Alarms.AsNoTracking().Where(a => a.Code == Alarm.OfflineCode && a.Status == AlarmStatus.Active)
+                .ToDictionaryAsync(a => a.ChargerId, StringComparer.Ordinal, ct);
+        }
+
+        var applied = 0;
+        foreach (var charger in chargers)
+        {
+            cursors.TryGetValue(charger.ChargerId, out var cursor);
+            while (charger.AppliedSeq > cursor)
+            {
+                var (count, next) = await ApplyBatchAsync(charger, cursor, ct);
+                applied += count;
+                if (next <= cursor)
+                {
+                    break;
+                }
+
+                cursor = next;
+            }
+
+            offline.TryGetValue(charger.ChargerId, out var alarm);
+            await CheckOfflineAsync(charger, cursor, alarm, ct);
+        }
+
+        return applied;
+    }
+
+    private async Task<(int Count, long Cursor)> ApplyBatchAsync(ChargerView charger, long cursor, CancellationToken ct)
+    {
+        var events = (await store.QueryEventsAsync(new EventQuery(charger.ChargerId) { AfterSeq = cursor, Limit = Options.BatchSize }, ct))
+            .Where(e => e.Seq <= charger.AppliedSeq)
+            .ToList();
+        if (events.Count == 0)
+        {
+            return (0, cursor);
+        }
+
+        var to = events[^1].Seq;
+        var now = time.GetUtcNow();
+        var audits = new List<AuditEntry>();
+        await using var db = dbFactory.Create();
+        await EnsureCursorAsync(db, charger.ChargerId, now, ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (!await AdvanceAsync(db, charger.ChargerId, cursor, to, now, ct))
+            {
+                await tx.RollbackAsync(ct);
+                ServiceLog.CursorRace(logger, charger.ChargerId, cursor);
+                var current = await db.Cursors.AsNoTracking().Where(c => c.ChargerId == charger.ChargerId).Select(c => c.Seq).FirstAsync(ct);
+                return (0, current);
+            }
+
+            foreach (var e in events)
+            {
+                await ApplyAsync(db, e, now, audits, ct);
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        await audit.RecordAsync(audits, ct);
+        return (events.Count, to);
+    }
+
+    private static async Task EnsureCursorAsync(ServiceDb db, string chargerId, DateTimeOffset now, CancellationToken ct)
+    {
+        var ms = now.ToUnixTimeMilliseconds();
+        // Same statement on SQLite (3.24+) and PostgreSQL: a cursor row at 0 unless one exists.
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO service_projector_cursors (charger_id, seq, updated_at) VALUES ({chargerId}, {0L}, {ms}) ON CONFLICT DO NOTHING", ct);
+    }
+
+    private static async Task<bool> AdvanceAsync(ServiceDb db, string chargerId, long from, long to, DateTimeOffset now, CancellationToken ct) =>
+        await db.Cursors.Where(c => c.ChargerId == chargerId && c.Seq == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Seq, to).SetProperty(c => c.UpdatedAt, now), ct) == 1;
+
+    private async Task ApplyAsync(ServiceDb db, StoredEvent e, DateTimeOffset now, List<AuditEntry> audits, CancellationToken ct)
+    {
+        try
+        {
+            switch (e.Type)
+            {
+                case EventTypes.FaultRaised:
+                    await RaiseAsync(db, e, JsonSerializer.Deserialize(e.DataJson, ProtocolJsonContext.Default.FaultRaisedData)!, now, audits, ct);
+                    break;
+                case EventTypes.FaultCleared:
+                    await ClearAsync(db, e, JsonSerializer.Deserialize(e.DataJson, ProtocolJsonContext.Default.FaultClearedData)!, audits, ct);
+                    break;
+                case EventTypes.ServiceRecord:
+                    await AttachRecordAsync(db, e, JsonSerializer.Deserialize(e.DataJson, ProtocolJsonContext.Default.ServiceRecordData)!, now, audits, ct);
+                    break;
+            }
+        }
+        catch (JsonException ex)
+        {
+            // Ingest validated it; an unreadable one here is skipped (logged), never retried forever.
+            ServiceLog.UnreadableEvent(logger, e.ChargerId, e.Seq, e.Type, ex.Message);
+        }
+    }
+
+    private async Task RaiseAsync(ServiceDb db, StoredEvent e, FaultRaisedData f, DateTimeOffset now, List<AuditEntry> audits, CancellationToken ct)
+    {
+        var key = Alarm.KeyOf(e.ChargerId, f.Code);
+        var alarm = await db.Alarms.FirstOrDefaultAsync(a => a.ActiveKey == key, ct);
+        var blocks = f.BlocksCharging || (FaultCatalogue.TryGet(f.Code, out var d) && d.BlocksCharging);
+        if (alarm is not null)
+        {
+            alarm.RaiseCount++;
+            alarm.LastRaisedAt = e.Ts;
+            alarm.Severity = f.Severity;
+            alarm.Message = f.Message ?? alarm.Message;
+            alarm.BlocksCharging |= blocks;
+            alarm.Version++;
+            alarm.History.Add(History(alarm, e.Ts, AlarmAction.ReRaised, Actor.System, $"raised again ({f.Severity.ToWire()})", e.Seq));
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        alarm = new Alarm
+        {
+            ChargerId = e.ChargerId,
+            Code = f.Code,
+            Severity = f.Severity,
+            Component = f.Component,
+            Message = f.Message,
+            BlocksCharging = blocks,
+            Status = AlarmStatus.Active,
+            ActiveKey = key,
+            RaisedAt = e.Ts,
+            RaisedSeq = e.Seq,
+            LastRaisedAt = e.Ts,
+            RaiseCount = 1,
+        };
+        alarm.History.Add(History(alarm, e.Ts, AlarmAction.Raised, Actor.System, f.Message, e.Seq));
+        db.Alarms.Add(alarm);
+        await db.SaveChangesAsync(ct);
+        ServiceLog.AlarmRaised(logger, alarm.Id, alarm.ChargerId, alarm.Code, alarm.Severity);
+        audits.Add(new AuditEntry(now, Actor.System, "alarm.raise", "alarm", Id(alarm.Id), $"{alarm.ChargerId} {alarm.Code} {alarm.Severity.ToWire()}"));
+
+        if (await workOrders.OpenForAlarmAsync(db, alarm, now, ct) is { } opened)
+        {
+            await db.SaveChangesAsync(ct);
+            alarm.WorkOrderId = opened.Row.Id;
+            alarm.History.Add(History(alarm, now, AlarmAction.WorkOrderLinked, Actor.System, (opened.New ? "opened " : "linked to open ") + opened.Row.Reference, null));
+            if (opened.New)
+            {
+                await workOrders.MarkRepeatAsync(db, opened.Row, now, ct);
+                ServiceLog.WorkOrderOpened(logger, opened.Row.Reference, opened.Row.Kind, opened.Row.Priority, Actor.System.UserId);
+                audits.Add(new AuditEntry(now, Actor.System, "work-order.create", "work-order", opened.Row.Reference, $"from alarm {alarm.Id} ({alarm.Code})"));
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task ClearAsync(ServiceDb db, StoredEvent e, FaultClearedData f, List<AuditEntry> audits, CancellationToken ct)
+    {
+        var key = Alarm.KeyOf(e.ChargerId, f.Code);
+        var alarm = await db.Alarms.FirstOrDefaultAsync(a => a.ActiveKey == key, ct);
+        if (alarm is null)
+        {
+            return;
+        }
+
+        Clear(alarm, e.Ts, e.Seq, f.Reason ?? "cleared by the charger");
+        await db.SaveChangesAsync(ct);
+        ServiceLog.AlarmCleared(logger, alarm.Id, alarm.ChargerId, alarm.Code);
+        audits.Add(new AuditEntry(time.GetUtcNow(), Actor.System, "alarm.clear", "alarm", Id(alarm.Id), $"{alarm.ChargerId} {alarm.Code}"));
+    }
+
+    private static void Clear(Alarm alarm, DateTimeOffset at, long? seq, string reason)
+    {
+        alarm.Status = AlarmStatus.Cleared;
+        alarm.ActiveKey = null;
+        alarm.ClearedAt = at;
+        alarm.ClearedSeq = seq;
+        alarm.Version++;
+        alarm.History.Add(History(alarm, at, AlarmAction.Cleared, Actor.System, reason, seq));
+    }
+
+    private async Task AttachRecordAsync(ServiceDb db, StoredEvent e, ServiceRecordData r, DateTimeOffset now, List<AuditEntry> audits, CancellationToken ct)
+    {
+        if (await db.ServiceRecordLinks.FindAsync([e.ChargerId, e.Seq], ct) is not null)
+        {
+            return;
+        }
+
+        WorkOrderRow? wo = null;
+        var match = "none";
+        if (WorkOrderReference.TryParse(r.WorkOrderRef, out var id))
+        {
+            wo = await db.WorkOrders.Include(w => w.Pauses).FirstOrDefaultAsync(w => w.Id == id && (w.ChargerId == null || w.ChargerId == e.ChargerId), ct);
+            match = "reference";
+        }
+
+        if (wo is null)
+        {
+            var slack = Options.RecordMatchSlack;
+            var candidates = await db.WorkOrders.Include(w => w.Pauses)
+                .Where(w => w.ChargerId == e.ChargerId && w.State != WorkOrderState.Closed && w.State != WorkOrderState.Cancelled
+                    && (w.EnRouteAt != null || w.OnSiteAt != null))
+                .ToListAsync(ct);
+            wo = candidates
+                .Where(w => (w.EnRouteAt ?? w.OnSiteAt)!.Value - slack <= e.Ts
+                    && e.Ts <= (w.State is WorkOrderState.EnRoute or WorkOrderState.OnSite ? DateTimeOffset.MaxValue - slack : w.LastResolvedAt ?? now) + slack)
+                .OrderByDescending(w => w.EnRouteAt ?? w.OnSiteAt)
+                .FirstOrDefault();
+            match = wo is null ? "none" : "time-window";
+        }
+
+        db.ServiceRecordLinks.Add(new ServiceRecordLink
+        {
+            ChargerId = e.ChargerId, Seq = e.Seq, EventId = e.Id, Ts = e.Ts, Kind = r.Kind, EngineerId = r.EngineerId, WorkOrderRef = r.WorkOrderRef,
+            WorkOrderId = wo?.Id, Match = match, CustomerConfirmed = r.CustomerConfirmed,
+        });
+        if (wo is null)
+        {
+            ServiceLog.RecordUnmatched(logger, e.ChargerId, e.Seq, r.Kind);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        ServiceLog.RecordAttached(logger, e.ChargerId, e.Seq, r.Kind, wo.Reference, match);
+        var engineer = new Actor(r.EngineerId, r.EngineerId, Roles.RepairEngineer);
+        wo.Transitions.Add(new WorkOrderTransitionRow
+        {
+            WorkOrderId = wo.Id, At = e.Ts, Action = "service-record", ActorId = engineer.UserId, ActorName = engineer.DisplayName, ActorRole = engineer.Role,
+            Reason = $"{r.Kind} record {e.ChargerId}#{e.Seq} attached by {match}",
+        });
+        var machine = new WorkOrder(wo, Options.ReopenWindow);
+        var isRepair = string.Equals(r.Kind, ServiceRecordKinds.Repair, StringComparison.OrdinalIgnoreCase);
+        if (isRepair && wo.State == WorkOrderState.OnSite)
+        {
+            await FireFromRecordAsync(machine, WorkOrderTrigger.Resolve, new TransitionRequest(engineer, e.Ts, Summary(r)), e, audits, now);
+        }
+
+        if (r.CustomerConfirmed && wo.State == WorkOrderState.Resolved)
+        {
+            var customer = new Actor("customer", string.IsNullOrWhiteSpace(r.CustomerName) ? "customer" : r.CustomerName, "customer");
+            await FireFromRecordAsync(machine, WorkOrderTrigger.Confirm, new TransitionRequest(customer, e.Ts, $"signed off on record {e.ChargerId}#{e.Seq}"), e, audits, now);
+            await FireFromRecordAsync(machine, WorkOrderTrigger.Close, new TransitionRequest(Actor.System, e.Ts, "closed on the customer's sign-off"), e, audits, now);
+        }
+
+        if (isRepair)
+        {
+            await workOrders.MarkRepeatAsync(db, wo, e.Ts, ct);
+        }
+
+        wo.Version++;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task FireFromRecordAsync(WorkOrder machine, WorkOrderTrigger trigger, TransitionRequest request, StoredEvent e, List<AuditEntry> audits, DateTimeOffset now)
+    {
+        var from = machine.State;
+        try
+        {
+            await machine.FireAsync(trigger, request);
+            ServiceLog.WorkOrderTransition(logger, machine.Row.Reference, trigger, from, machine.State, request.Actor.UserId);
+            audits.Add(new AuditEntry(now, request.Actor, "work-order." + trigger.ToString().ToLowerInvariant(), "work-order", machine.Row.Reference,
+                $"{from} -> {machine.State}: {request.Reason} (record {e.ChargerId}#{e.Seq})"));
+        }
+        catch (WorkOrderTransitionException ex)
+        {
+            ServiceLog.RecordTransitionRefused(logger, machine.Row.Reference, e.ChargerId, e.Seq, ex.Message);
+        }
+    }
+
+    private static string Summary(ServiceRecordData r) =>
+        string.Join("; ", new[] { r.Cause, r.Actions }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } s ? s : "repair record";
+
+    private async Task CheckOfflineAsync(ChargerView charger, long cursor, Alarm? active, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var silent = charger.LastSeen is { } seen && now - seen >= Options.OfflineAfter;
+        var heard = active is not null && charger.Online && charger.LastSeen > active.RaisedAt;
+        if ((active is null && !silent) || (active is not null && !heard))
+        {
+            return;
+        }
+
+        var audits = new List<AuditEntry>();
+        await using var db = dbFactory.Create();
+        await EnsureCursorAsync(db, charger.ChargerId, now, ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Holding the cursor row serialises this with another projector's check of the same charger.
+            if (!await AdvanceAsync(db, charger.ChargerId, cursor, cursor, now, ct))
+            {
+                await tx.RollbackAsync(ct);
+                return;
+            }
+
+            var key = Alarm.KeyOf(charger.ChargerId, Alarm.OfflineCode);
+            var alarm = await db.Alarms.FirstOrDefaultAsync(a => a.ActiveKey == key, ct);
+            if (alarm is null && silent)
+            {
+                alarm = new Alarm
+                {
+                    ChargerId = charger.ChargerId, Code = Alarm.OfflineCode, Severity = Options.OfflineSeverity, Component = "link",
+                    Message = $"not heard from since {charger.LastSeen:O}", Status = AlarmStatus.Active, ActiveKey = key,
+                    RaisedAt = charger.LastSeen!.Value, LastRaisedAt = charger.LastSeen.Value, RaiseCount = 1,
+                };
+                alarm.History.Add(History(alarm, now, AlarmAction.Raised, Actor.System, $"no event or status for {Options.OfflineAfter}", null));
+                db.Alarms.Add(alarm);
+                await db.SaveChangesAsync(ct);
+                ServiceLog.Offline(logger, charger.ChargerId, charger.LastSeen, alarm.Id);
+                audits.Add(new AuditEntry(now, Actor.System, "alarm.raise", "alarm", Id(alarm.Id), $"{charger.ChargerId} Offline"));
+            }
+            else if (alarm is not null && charger.Online && charger.LastSeen > alarm.RaisedAt)
+            {
+                Clear(alarm, charger.LastSeen!.Value, null, "heard from again");
+                await db.SaveChangesAsync(ct);
+                ServiceLog.AlarmCleared(logger, alarm.Id, alarm.ChargerId, alarm.Code);
+                audits.Add(new AuditEntry(now, Actor.System, "alarm.clear", "alarm", Id(alarm.Id), $"{charger.ChargerId} Offline"));
+            }
+
+            await tx.CommitAsync(ct);
+        }
+
+        await audit.RecordAsync(audits, ct);
+    }
+
+    private static AlarmHistoryEntry History(Alarm alarm, DateTimeOffset at, AlarmAction action, Actor actor, string? reason, long? seq) => new()
+    {
+        AlarmId = alarm.Id, At = at, Action = action, ActorId = actor.UserId, ActorName = actor.DisplayName, Reason = reason, Seq = seq,
+    };
+
+    private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

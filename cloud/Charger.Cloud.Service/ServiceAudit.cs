@@ -1,0 +1,34 @@
+using Charger.Cloud.Core.AfterSales;
+using Microsoft.Extensions.Logging;
+
+namespace Charger.Cloud.Service;
+
+/// <summary>
+/// Writes the area's changes to the host's <see cref="IAuditLog"/> (Charger.Cloud.Access). Entries are written after
+/// the change they describe is committed; when the audit log then refuses one, the failure is logged (event 1106)
+/// and the caller is not failed, since the change itself stands.
+/// </summary>
+public sealed class ServiceAudit(IAuditLog? log, ILogger<ServiceAudit> logger)
+{
+    public async Task RecordAsync(IEnumerable<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        if (log is null)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            try
+            {
+                await log.RecordAsync(entry, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ServiceLog.AuditFailed(logger, ex, entry.Action, entry.EntityId);
+            }
+        }
+    }
+
+    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => RecordAsync([entry], cancellationToken);
+}
