@@ -20,6 +20,9 @@ public abstract class CloudDatabase : IAsyncDisposable
     /// <summary>The settings that make a host's store this database.</summary>
     public abstract IDictionary<string, string?> HostSettings { get; }
 
+    /// <summary>Runs one SQL statement on the database (to break or repair it under a running receiver).</summary>
+    public abstract Task ExecuteAsync(string sql);
+
     /// <summary>Registers this database's store adapter in a host.</summary>
     public abstract void AddStore(Microsoft.Extensions.DependencyInjection.IServiceCollection services);
 
@@ -55,6 +58,15 @@ public abstract class CloudDatabase : IAsyncDisposable
 
         // A receiver process of its own has its own connection to the file.
         public override IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null) => new SqliteEventHubsCheckpointStore(Open(), time ?? TimeProvider.System);
+
+        public override async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 10 }.ToString());
+            await connection.OpenAsync();
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            await cmd.ExecuteNonQueryAsync();
+        }
 
         public override ValueTask DisposeAsync()
         {
@@ -106,6 +118,14 @@ public abstract class CloudDatabase : IAsyncDisposable
         public override void AddStore(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddPostgresCloudStore();
 
         public override IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null) => new PostgresEventHubsCheckpointStore(Open(), time ?? TimeProvider.System);
+
+        public override async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, connection);
+            await cmd.ExecuteNonQueryAsync();
+        }
 
         public override async ValueTask DisposeAsync()
         {
