@@ -41,13 +41,20 @@ switch (command)
     case "rss":
         await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10), Text("--agent-exe"), Text("--env"));
         break;
+    case "ingest":
+        // charger-bench ingest [--count 100000] [--chargers 100] [--store sqlite|postgres] [--label TEXT] [--cloud-dll PATH]
+        //   [--inflight 100] [--set Ingress:BatchMaxMessages=1 ...]; postgres: the server in CHARGER_BENCH_POSTGRES.
+        await IngestBench.RunAsync(Option("--count", 100_000), Option("--chargers", 100), Text("--store") ?? "sqlite",
+            Environment.GetEnvironmentVariable("CHARGER_BENCH_POSTGRES"), Text("--label") ?? "this build", Text("--cloud-dll"), Option("--inflight", 100),
+            args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length).Select(x => "--" + args[x.i + 1]).ToList());
+        break;
     case "all":
         await Benchmarks.LatencyAsync(Option("--count", 200));
         await Benchmarks.DrainAsync(Option("--count", 100_000));
         await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10), null, null);
         break;
     default:
-        Console.Error.WriteLine("usage: charger-bench latency|drain|rss|all [--count N] [--minutes M]");
+        Console.Error.WriteLine("usage: charger-bench latency|drain|rss|ingest|all [--count N] [--minutes M]");
         return 2;
 }
 
