@@ -1,6 +1,8 @@
 using Charger.Cloud;
 using Charger.Cloud.Api;
 using Charger.Cloud.Cli;
+using Charger.Cloud.CustomerCare;
+using Charger.Cloud.CustomerCare.Api;
 using Charger.Cloud.Hosting;
 
 // `charger-cloud enrol <id>` / `charger-cloud revoke <id>`: operator commands on the same database, no server.
@@ -20,10 +22,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddCloudHosting();
 builder.AddCloudStore();
 builder.AddCloudIngest();
+builder.Services.AddCustomerCare(builder.Configuration);
 builder.AddCloudIngress();
 
 var app = builder.Build();
 app.MapCloudApi();
+app.MapCustomerCare();
 await app.RunAsync();
 return 0;
 
