@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.CustomerCare.Tests.Support;
+
+namespace Charger.Cloud.CustomerCare.Tests;
+
+/// <summary>The customer-care endpoints through the real host: JSON, problem details, roles.</summary>
+public sealed class CareApiTests : IClassFixture<CareApiFactory>
+{
+    private readonly CareApiFactory _host;
+
+    public CareApiTests(CareApiFactory host) => _host = host;
+
+    [Fact]
+    public async Task Inquiry_is_recorded_routed_listed_as_overdue_and_answered_over_HTTP()
+    {
+        using var specialist = _host.As(Roles.ServiceSpecialist);
+        var promised = _host.Clock.GetUtcNow().AddHours(2);
+        var created = await specialist.PostAsJsonAsync("/api/v1/inquiries", new
+        {
+            channel = "email", customerId = "CUST-1", content = "Which cable for a 22 kW car?", routedToRole = Roles.TechnicalSupport, promisedReplyBy = promised,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var inquiry = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = inquiry.GetProperty("id").GetInt64();
+        Assert.Equal(("email", "Routed", false), (inquiry.GetProperty("channel").GetString(), inquiry.GetProperty("status").GetString(), inquiry.GetProperty("overdue").GetBoolean()));
+        Assert.EndsWith($"/api/v1/inquiries/{id}", created.Headers.Location!.ToString(), StringComparison.Ordinal);
+
+        _host.Clock.Advance(TimeSpan.FromHours(3));
+        using var support = _host.As(Roles.TechnicalSupport, "ts-7");
+        var overdue = await support.GetFromJsonAsync<JsonElement>("/api/v1/inquiries?overdue=true");
+        Assert.Contains(overdue.EnumerateArray(), i => i.GetProperty("id").GetInt64() == id && i.GetProperty("overdue").GetBoolean());
+
+        var answered = await support.PostAsJsonAsync($"/api/v1/inquiries/{id}/answer", new { answer = "A type 2 cable rated 32 A." });
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        var body = await answered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("Answered", "ts-7"), (body.GetProperty("status").GetString(), body.GetProperty("answeredBy").GetString()));
+
+        var again = await support.PostAsJsonAsync($"/api/v1/inquiries/{id}/answer", new { answer = "again" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task A_wrong_field_is_named_in_the_problem_details()
+    {
+        using var specialist = _host.As(Roles.ServiceSpecialist);
+        var bad = await specialist.PostAsJsonAsync("/api/v1/inquiries", new { channel = "fax", customerId = "CUST-1", content = "hi", answer = "hello" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("channel", out var why));
+        Assert.Contains("fax", why[0].GetString(), StringComparison.Ordinal);
+
+        var unknown = await specialist.PostAsJsonAsync("/api/v1/inquiries", new { channel = "phone", customerId = "CUST-404", content = "hi", answer = "hello" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("customerId", out _));
+
+        using var supervisor = _host.As(Roles.Supervisor);
+        var groupBy = await supervisor.GetAsync("/api/v1/kpis?groupBy=planet");
+        Assert.Equal(HttpStatusCode.BadRequest, groupBy.StatusCode);
+        Assert.True((await groupBy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("groupBy", out _));
+    }
+
+    [Fact]
+    public async Task A_forbidden_complaint_transition_answers_409_naming_the_state_and_the_allowed_triggers()
+    {
+        using var specialist = _host.As(Roles.ServiceSpecialist);
+        using var supervisor = _host.As(Roles.Supervisor);
+        var created = await specialist.PostAsJsonAsync("/api/v1/complaints", new
+        {
+            channel = "phone", customerId = "CUST-1", content = "Charger dead for a week", chargerId = "CP-1", apology = "We are very sorry.",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        var close = await supervisor.PostAsJsonAsync($"/api/v1/complaints/{id}/close", new { reason = "too early" });
+        Assert.Equal(HttpStatusCode.Conflict, close.StatusCode);
+        var problem = await close.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Recorded", problem.GetProperty("state").GetString());
+        Assert.Equal("Close", problem.GetProperty("trigger").GetString());
+        Assert.Equal(["Investigate"], problem.GetProperty("allowedTriggers").EnumerateArray().Select(t => t.GetString()));
+
+        var investigate = await supervisor.PostAsJsonAsync($"/api/v1/complaints/{id}/investigate", new { investigator = "sup-1" });
+        Assert.Equal(HttpStatusCode.OK, investigate.StatusCode);
+        var plan = await supervisor.PostAsJsonAsync($"/api/v1/complaints/{id}/plan", new { measures = "swap board", responsiblePerson = "eng-1", deadline = _host.Clock.GetUtcNow().AddDays(1) });
+        Assert.Equal(HttpStatusCode.Conflict, plan.StatusCode);
+        var guard = await plan.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([Complaints.Complaint.CauseGuard], guard.GetProperty("unmetGuards").EnumerateArray().Select(t => t.GetString()));
+
+        var detail = await specialist.GetFromJsonAsync<JsonElement>($"/api/v1/complaints/{id}");
+        Assert.Equal("Investigating", detail.GetProperty("state").GetString());
+        Assert.Equal(2, detail.GetProperty("history").GetArrayLength());
+        Assert.Contains(_host.Audit.Entries, e => e.Action == "complaint.investigate" && e.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Roles_outside_an_endpoints_list_are_refused_with_403_and_anonymous_with_401()
+    {
+        using var engineer = _host.As(Roles.RepairEngineer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await engineer.GetAsync("/api/v1/kpis")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await engineer.GetAsync("/api/v1/complaints")).StatusCode);
+
+        using var auditor = _host.As(Roles.Auditor);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/v1/complaints")).StatusCode);
+        var write = await auditor.PostAsJsonAsync("/api/v1/complaints", new { channel = "phone", customerId = "CUST-1", content = "x", apology = "sorry" });
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+
+        using var specialist = _host.As(Roles.ServiceSpecialist);
+        Assert.Equal(HttpStatusCode.Forbidden, (await specialist.PostAsJsonAsync("/api/v1/complaints/1/lessons", new { summary = "s", improvement = "i" })).StatusCode);
+
+        using var anonymous = _host.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/inquiries")).StatusCode);
+    }
+
+    [Fact]
+    public async Task KPIs_are_computed_from_the_records_and_a_second_survey_is_refused()
+    {
+        var t = _host.Clock.GetUtcNow();
+        _host.Facts.WorkOrders.Add(new("WO-K1", "repair", "CP-K1", "EVB-22", "North", "eng-1", t, t.AddMinutes(30), t.AddHours(4), t.AddHours(5), false, true, true));
+        using var specialist = _host.As(Roles.ServiceSpecialist);
+        var first = await specialist.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-K1", score = 4, comment = "fine" });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var second = await specialist.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-K1", score = 1 });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+
+        using var supervisor = _host.As(Roles.Supervisor);
+        var from = Uri.EscapeDataString(t.AddDays(-1).ToString("o"));
+        var to = Uri.EscapeDataString(t.AddDays(1).ToString("o"));
+        var kpis = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis?from={from}&to={to}&groupBy=engineer");
+        var fleet = kpis.GetProperty("fleet");
+        Assert.Equal(1, fleet.GetProperty("repairsResolved").GetInt32());
+        Assert.Equal(30, fleet.GetProperty("meanResponseMinutes").GetDouble(), 9);
+        Assert.Equal(4, fleet.GetProperty("mttrHours").GetDouble(), 9);
+        Assert.True(fleet.GetProperty("meanSatisfaction").GetDouble() >= 4);
+        Assert.Contains(kpis.GetProperty("groups").EnumerateArray(), g => g.GetProperty("key").GetString() == "eng-1");
+        Assert.Equal("engineer", kpis.GetProperty("groupBy").GetString());
+    }
+}
+
+/// <summary>The host without Charger.Cloud.Service: what needs its facts answers 503, not 500.</summary>
+public sealed class CareApiWithoutServiceFactsTests : IDisposable
+{
+    private readonly CareApiFactory _host = new() { WithServiceFacts = false };
+
+    [Fact]
+    public async Task Work_order_surveys_and_KPIs_answer_503_naming_the_missing_seam()
+    {
+        using var supervisor = _host.As(Roles.Supervisor);
+        var kpis = await supervisor.GetAsync("/api/v1/kpis");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, kpis.StatusCode);
+        Assert.Contains("IServiceFacts", (await kpis.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var survey = await supervisor.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-1", score = 5 });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, survey.StatusCode);
+    }
+
+    public void Dispose() => _host.Dispose();
+}
