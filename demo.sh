@@ -68,6 +68,7 @@ cat <<INFO
     CP-DEMO-005  over-temperature at ~25 s, clears at ~1:15
 
   Where to look:
+    http://127.0.0.1:$HTTP/                               # the operators' web UI (sign in; see cloud/Charger.Cloud/README.md, "Web UI")
     curl -s 127.0.0.1:$HTTP/api/v1/faults?status=active
     curl -s 127.0.0.1:$HTTP/api/v1/chargers
     curl -s 127.0.0.1:$HTTP/api/v1/chargers/CP-DEMO-005/events

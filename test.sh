@@ -12,6 +12,7 @@ command -v mosquitto_pub > /dev/null 2>&1 || need+=(mosquitto-clients)
 command -v curl > /dev/null 2>&1 || need+=(curl)
 command -v systemd-analyze > /dev/null 2>&1 || need+=(systemd)    # verifies the units of deploy/
 pg_test_bin > /dev/null || need+=(postgresql)                          # the store suite runs against PostgreSQL too
+[ -x /usr/bin/chromium ] || need+=(chromium)                           # the web UI's browser tests (Playwright drives it)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

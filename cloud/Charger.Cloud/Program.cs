@@ -20,6 +20,7 @@ if (CloudCli.IsCommand(args))
 // appsettings.json next to the binary, whatever the working directory (systemd, ./demo.sh, tests).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddCloudHosting();
+builder.AddWebUi();
 builder.AddCloudStore();
 builder.AddCloudIngest();
 builder.Services.AddCustomerCare(builder.Configuration);
