@@ -56,46 +56,46 @@ public static class CareApi
         var api = endpoints.MapGroup("/api/v1");
 
         var inquiries = api.MapGroup("/inquiries").WithTags("Inquiries");
-        inquiries.MapPost("/", CreateInquiryAsync).AllowRoles(Allowed.InquiryWrite)
+        inquiries.MapPost(string.Empty, CreateInquiryAsync).AllowRoles(Allowed.InquiryWrite)
             .WithSummary("Record an inquiry").WithDescription("Channel (phone, email, online), customer id (must be on record) and content; either `answer` (answered on the spot, closed) or `routedToUser`/`routedToRole` with `promisedReplyBy` (routed).");
-        inquiries.MapGet("/", ListInquiriesAsync).AllowRoles(Allowed.InquiryRead)
+        inquiries.MapGet(string.Empty, ListInquiriesAsync).AllowRoles(Allowed.InquiryRead)
             .WithSummary("List inquiries").WithDescription("Newest first. Filters: status (routed, answered), overdue (true: routed past the promised reply time), customerId, channel, limit (1-1000, default 100).");
-        inquiries.MapGet("/{id:long}", GetInquiryAsync).AllowRoles(Allowed.InquiryRead).WithSummary("One inquiry");
-        inquiries.MapPost("/{id:long}/route", RouteInquiryAsync).AllowRoles(Allowed.InquiryWrite)
+        inquiries.MapGet("/{id}", GetInquiryAsync).AllowRoles(Allowed.InquiryRead).WithSummary("One inquiry");
+        inquiries.MapPost("/{id}/route", RouteInquiryAsync).AllowRoles(Allowed.InquiryWrite)
             .WithSummary("Route an open inquiry").WithDescription("To a person (routedToUser) or a role (routedToRole) with a new promised reply time; 409 once answered.");
-        inquiries.MapPost("/{id:long}/answer", AnswerInquiryAsync).AllowRoles(Allowed.InquiryAnswer)
+        inquiries.MapPost("/{id}/answer", AnswerInquiryAsync).AllowRoles(Allowed.InquiryAnswer)
             .WithSummary("Answer a routed inquiry").WithDescription("Records the reply and closes the inquiry; 409 if already answered.");
 
         var complaints = api.MapGroup("/complaints").WithTags("Complaints");
-        complaints.MapPost("/", CreateComplaintAsync).AllowRoles(Allowed.ComplaintSpecialist)
+        complaints.MapPost(string.Empty, CreateComplaintAsync).AllowRoles(Allowed.ComplaintSpecialist)
             .WithSummary("Record a complaint").WithDescription("Channel, customer id, content, optional chargerId and workOrderId, and the apology given to the customer (required).");
-        complaints.MapGet("/", ListComplaintsAsync).AllowRoles(Allowed.ComplaintRead)
+        complaints.MapGet(string.Empty, ListComplaintsAsync).AllowRoles(Allowed.ComplaintRead)
             .WithSummary("List complaints").WithDescription("Newest first. Filters: state (Recorded, Investigating, Planned, InProgress, AwaitingRevisit, Reopened, Satisfied, Closed), customerId, limit.");
-        complaints.MapGet("/{id:long}", GetComplaintAsync).AllowRoles(Allowed.ComplaintRead)
+        complaints.MapGet("/{id}", GetComplaintAsync).AllowRoles(Allowed.ComplaintRead)
             .WithSummary("One complaint").WithDescription("With its plans, progress updates, revisits, lessons, history (who, when, why) and the triggers allowed now.");
-        complaints.MapPost("/{id:long}/investigate", InvestigateAsync).AllowRoles(Allowed.ComplaintSupervisor)
+        complaints.MapPost("/{id}/investigate", InvestigateAsync).AllowRoles(Allowed.ComplaintSupervisor)
             .WithSummary("Organise the investigation").WithDescription("Recorded -> Investigating.");
-        complaints.MapPost("/{id:long}/cause", DetermineCauseAsync).AllowRoles(Allowed.ComplaintSupervisor)
+        complaints.MapPost("/{id}/cause", DetermineCauseAsync).AllowRoles(Allowed.ComplaintSupervisor)
             .WithSummary("Record cause and responsible party").WithDescription("While Investigating or Reopened.");
-        complaints.MapPost("/{id:long}/plan", PlanAsync).AllowRoles(Allowed.ComplaintSupervisor)
+        complaints.MapPost("/{id}/plan", PlanAsync).AllowRoles(Allowed.ComplaintSupervisor)
             .WithSummary("Make a handling plan").WithDescription("Measures, responsible person, deadline: Investigating or Reopened -> Planned; needs the cause and responsible party.");
-        complaints.MapPost("/{id:long}/start", StartAsync).AllowRoles(Allowed.ComplaintSpecialist)
+        complaints.MapPost("/{id}/start", StartAsync).AllowRoles(Allowed.ComplaintSpecialist)
             .WithSummary("Start the plan's measures").WithDescription("Planned -> InProgress.");
-        complaints.MapPost("/{id:long}/progress", ProgressAsync).AllowRoles(Allowed.ComplaintSpecialist)
+        complaints.MapPost("/{id}/progress", ProgressAsync).AllowRoles(Allowed.ComplaintSpecialist)
             .WithSummary("Record a progress update given to the customer").WithDescription("With its channel; while Investigating, Planned, InProgress or Reopened.");
-        complaints.MapPost("/{id:long}/complete", CompleteAsync).AllowRoles(Allowed.ComplaintSpecialist)
+        complaints.MapPost("/{id}/complete", CompleteAsync).AllowRoles(Allowed.ComplaintSpecialist)
             .WithSummary("The measures are done").WithDescription("InProgress -> AwaitingRevisit.");
-        complaints.MapPost("/{id:long}/revisit", RevisitAsync).AllowRoles(Allowed.ComplaintSpecialist)
+        complaints.MapPost("/{id}/revisit", RevisitAsync).AllowRoles(Allowed.ComplaintSpecialist)
             .WithSummary("Record the revisit").WithDescription("Score 1-5 and comment: at or above Care:SatisfiedThreshold -> Satisfied, below -> Reopened (a new plan follows). The score is the complaint's survey.");
-        complaints.MapPost("/{id:long}/lessons", LessonsAsync).AllowRoles(Allowed.ComplaintSupervisor)
+        complaints.MapPost("/{id}/lessons", LessonsAsync).AllowRoles(Allowed.ComplaintSupervisor)
             .WithSummary("Record the lessons learned").WithDescription("Summary and improvement; required before closing.");
-        complaints.MapPost("/{id:long}/close", CloseAsync).AllowRoles(Allowed.ComplaintSupervisor)
+        complaints.MapPost("/{id}/close", CloseAsync).AllowRoles(Allowed.ComplaintSupervisor)
             .WithSummary("Close a complaint").WithDescription("Satisfied -> Closed; needs the lessons learned.");
 
         var surveys = api.MapGroup("/surveys").WithTags("Surveys");
-        surveys.MapPost("/", CreateSurveyAsync).AllowRoles(Allowed.SurveyWrite)
+        surveys.MapPost(string.Empty, CreateSurveyAsync).AllowRoles(Allowed.SurveyWrite)
             .WithSummary("Record a satisfaction survey").WithDescription("subjectType work-order (a closed work order) or complaint (taken at its revisit), subjectId, score 1-5, comment; one per subject (409 for a second).");
-        surveys.MapGet("/", ListSurveysAsync).AllowRoles(Allowed.SurveyRead)
+        surveys.MapGet(string.Empty, ListSurveysAsync).AllowRoles(Allowed.SurveyRead)
             .WithSummary("List surveys").WithDescription("Newest first. Filters: subjectType, subjectId, from, to (recorded time, to exclusive), limit.");
 
         api.MapGet("/kpis", GetKpisAsync).AllowRoles(Allowed.Kpis).WithTags("KPIs")
