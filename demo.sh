@@ -53,6 +53,16 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$HTTP/healthz" > /dev/null || { echo "charger-cloud is not healthy:"; cat "$DEMO/cloud.log"; exit 1; }
 
+# The API needs sign-in. The first start created the administrator with a generated password in a 0600 file (no
+# default password); sign in with it once and keep an API token for the curl lines below (files 0600: umask 077).
+CRED="$DEMO/cloud/admin-credential"
+echo "==> first start: administrator 'admin' created; its password is in $CRED (mode 0600)"
+sed -n 's/^password=//p' "$CRED" | { IFS= read -r pw; printf '{"userId":"admin","password":"%s"}' "$pw"; } \
+  | curl -fsS -c "$DEMO/cookies" -H 'Content-Type: application/json' -d @- "http://127.0.0.1:$HTTP/api/v1/auth/login" > /dev/null
+curl -fsS -b "$DEMO/cookies" -H 'Content-Type: application/json' -d '{"name":"demo.sh"}' "http://127.0.0.1:$HTTP/api/v1/auth/tokens" \
+  | sed -n 's/.*"token":"\([^"]*\)".*/Authorization: Bearer \1/p' > "$DEMO/api-auth"
+rm -f "$DEMO/cookies"
+
 echo "==> starting the fleet (scenarios: tools/Charger.FleetSimulator/scenarios/)"
 "$FLEET" --secrets "$DEMO/secrets" --broker "127.0.0.1:$MQTT" --data-dir "$DEMO/fleet" \
   --scenarios tools/Charger.FleetSimulator/scenarios --engineers "$DEMO/engineers.json" > "$DEMO/fleet.log" 2>&1 &
@@ -67,13 +77,16 @@ cat <<INFO
     CP-DEMO-004  healthy
     CP-DEMO-005  over-temperature at ~25 s, clears at ~1:15
 
+  Sign in: user 'admin', password in $CRED (0600, generated on the first start, never logged).
+  The curl lines send an admin API token kept in $DEMO/api-auth (0600); POST /api/v1/auth/tokens makes more.
   Where to look:
     http://127.0.0.1:$HTTP/                               # the operators' web UI (sign in; see cloud/Charger.Cloud/README.md, "Web UI")
-    curl -s 127.0.0.1:$HTTP/api/v1/faults?status=active
-    curl -s 127.0.0.1:$HTTP/api/v1/chargers
-    curl -s 127.0.0.1:$HTTP/api/v1/chargers/CP-DEMO-005/events
-    curl -s 127.0.0.1:$HTTP/api/v1/service-records        # the maintenance log (engineers' records)
-    curl -s 127.0.0.1:$HTTP/api/v1/dead-letters
+    curl -s -H @$DEMO/api-auth 127.0.0.1:$HTTP/api/v1/faults?status=active
+    curl -s -H @$DEMO/api-auth 127.0.0.1:$HTTP/api/v1/chargers
+    curl -s -H @$DEMO/api-auth 127.0.0.1:$HTTP/api/v1/chargers/CP-DEMO-005/events
+    curl -s -H @$DEMO/api-auth 127.0.0.1:$HTTP/api/v1/service-records        # the maintenance log (engineers' records)
+    curl -s -H @$DEMO/api-auth 127.0.0.1:$HTTP/api/v1/dead-letters
+    curl -s -H @$DEMO/api-auth 127.0.0.1:$HTTP/api/v1/audit             # the audit log: who changed what
     curl -s 127.0.0.1:$HTTP/healthz
     curl -s 127.0.0.1:$HTTP/metrics | grep ^charger_       # Prometheus metrics
     curl -s 127.0.0.1:$HTTP/openapi/v1.json                # the API's OpenAPI document

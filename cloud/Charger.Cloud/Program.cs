@@ -1,4 +1,5 @@
 using Charger.Cloud;
+using Charger.Cloud.Access;
 using Charger.Cloud.Api;
 using Charger.Cloud.Cli;
 using Charger.Cloud.CustomerCare;
@@ -23,12 +24,14 @@ builder.AddCloudHosting();
 builder.AddWebUi();
 builder.AddCloudStore();
 builder.AddCloudIngest();
+builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddCustomerCare(builder.Configuration);
 builder.AddCloudIngress();
 
 var app = builder.Build();
 app.MapCloudApi();
 app.MapCustomerCare();
+app.MapAccess();
 await app.RunAsync();
 return 0;
 

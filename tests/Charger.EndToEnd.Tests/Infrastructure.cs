@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -188,6 +190,29 @@ internal sealed class CloudProcess : IAsyncDisposable
                 return false;
             }
         }, TimeSpan.FromSeconds(60), () => "charger-cloud did not become healthy:\n" + Output);
+        await SignInAsync();
+    }
+
+    /// <summary>
+    /// Signs <see cref="Http"/> in as an operator would after a first start: the user id and password from the
+    /// <c>admin-credential</c> file in the data directory (written by whichever receiver created the administrator), then an
+    /// API token sent as <c>Authorization: Bearer</c> on every later request.
+    /// </summary>
+    private async Task SignInAsync()
+    {
+        string? user = null, password = null;
+        foreach (var line in await File.ReadAllLinesAsync(Path.Combine(DataDir, "admin-credential")))
+        {
+            user = line.StartsWith("user=", StringComparison.Ordinal) ? line[5..] : user;
+            password = line.StartsWith("password=", StringComparison.Ordinal) ? line[9..] : password;
+        }
+
+        using var login = await Http.PostAsync("/api/v1/auth/login", JsonContent.Create(new Dictionary<string, string?> { ["userId"] = user, ["password"] = password }));
+        Assert.True(login.IsSuccessStatusCode, $"sign-in as {user}: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}\n{Output}");
+        using var created = await Http.PostAsync("/api/v1/auth/tokens", JsonContent.Create(new Dictionary<string, string> { ["name"] = "end-to-end" }));
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.IsSuccessStatusCode, $"token: {(int)created.StatusCode} {body}");
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", JsonDocument.Parse(body).RootElement.GetProperty("token").GetString());
     }
 
     public void KillHard() => _process?.KillHard();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Charger.Cloud.Core;
+using Charger.Cloud.Core.AfterSales;
 using Charger.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
@@ -19,10 +20,11 @@ public static class CloudApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        app.MapGet("/healthz", HealthAsync);
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        var api = app.MapGroup("/api/v1");
+        app.MapGet("/healthz", HealthAsync).AllowAnonymous();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        // Every signed-in role reads the fleet (Charger.Cloud.Access signs users in and registers the policies).
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.AnyStaff);
         api.MapGet("/chargers", ListChargersAsync);
         api.MapGet("/chargers/{id}", GetChargerAsync);
         api.MapGet("/chargers/{id}/events", ListEventsAsync).WithQueryParameters(
@@ -42,7 +44,9 @@ public static class CloudApi
             ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{MaxLimit} (default {DefaultLimit})."));
         api.MapGet("/faults", ListFaultsAsync).WithQueryParameters(
             ("status", JsonSchemaType.String, null, "'active': the faults active now (the only status so far)."));
-        api.MapGet("/dead-letters", ListDeadLettersAsync).WithQueryParameters(
+        api.MapGet("/dead-letters", ListDeadLettersAsync)
+            .RequireAuthorization(p => p.RequireRole(Roles.Supervisor, Roles.TechnicalSupport, Roles.Auditor, Roles.Admin))
+            .WithQueryParameters(
             ("limit", JsonSchemaType.Integer, "int32", $"At most this many, newest first, 1..{MaxLimit} (default {DefaultLimit})."));
         return app;
     }

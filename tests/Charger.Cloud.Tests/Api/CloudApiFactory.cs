@@ -22,6 +22,17 @@ public class CloudApiFactory : WebApplicationFactory<Program>
 
     public IIngestPipeline Pipeline => Services.GetRequiredService<IIngestPipeline>();
 
+    /// <summary>
+    /// A client signed in as the first-run administrator, as an operator would: it reads the <c>admin-credential</c> file
+    /// the host wrote into its data directory, signs in (POST /api/v1/auth/login), creates an API token and sends it as
+    /// <c>Authorization: Bearer</c> on every request.
+    /// </summary>
+    public HttpClient CreateAuthenticatedClient()
+    {
+        _ = Server;
+        return CreateDefaultClient(new AdminTokenHandler(Path.Combine(DataDirectory, "admin-credential")));
+    }
+
     public Task<IngestOutcome> SendAsync(Envelope e) =>
         Pipeline.HandleEventAsync(Topics.Events(e.ChargerId), e.ToUtf8Json(), CancellationToken.None);
 
@@ -74,4 +85,70 @@ public sealed class SeededCloudFactory : CloudApiFactory, IAsyncLifetime
     }
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>Signs in with the first-run credential file on the first request and sends the API token it creates.</summary>
+public sealed class AdminTokenHandler(string credentialFile) : DelegatingHandler
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private string? _token;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization ??= new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync(request.RequestUri!, cancellationToken));
+        return await base.SendAsync(request, cancellationToken);
+    }
+
+    private async Task<string> TokenAsync(Uri requestUri, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_token is not null)
+            {
+                return _token;
+            }
+
+            var root = new Uri(requestUri.GetLeftPart(UriPartial.Authority));
+            string? user = null, password = null;
+            foreach (var line in await File.ReadAllLinesAsync(credentialFile, ct))
+            {
+                user = line.StartsWith("user=", StringComparison.Ordinal) ? line[5..] : user;
+                password = line.StartsWith("password=", StringComparison.Ordinal) ? line[9..] : password;
+            }
+
+            using var login = new HttpRequestMessage(HttpMethod.Post, new Uri(root, "/api/v1/auth/login"))
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new Dictionary<string, string?> { ["userId"] = user, ["password"] = password }),
+            };
+            using var signedIn = await base.SendAsync(login, ct);
+            Assert.True(signedIn.IsSuccessStatusCode, $"sign-in with {credentialFile}: {(int)signedIn.StatusCode} {await signedIn.Content.ReadAsStringAsync(ct)}");
+            var cookie = signedIn.Headers.GetValues("Set-Cookie").First().Split(';')[0];
+            using var create = new HttpRequestMessage(HttpMethod.Post, new Uri(root, "/api/v1/auth/tokens"))
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new Dictionary<string, string> { ["name"] = "tests" }),
+            };
+            create.Headers.Add("Cookie", cookie);
+            using var created = await base.SendAsync(create, ct);
+            var body = await created.Content.ReadAsStringAsync(ct);
+            Assert.True(created.IsSuccessStatusCode, $"token: {(int)created.StatusCode} {body}");
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            _token = json.RootElement.GetProperty("token").GetString()!;
+            return _token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gate.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }

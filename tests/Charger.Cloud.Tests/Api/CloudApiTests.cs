@@ -9,7 +9,7 @@ namespace Charger.Cloud.Tests.Api;
 /// <summary>The HTTP API through the real host and a real SQLite file.</summary>
 public sealed class CloudApiTests(SeededCloudFactory factory) : IClassFixture<SeededCloudFactory>
 {
-    private readonly HttpClient _http = factory.CreateClient();
+    private readonly HttpClient _http = factory.CreateAuthenticatedClient();
 
     private async Task<JsonElement> GetJsonAsync(string url, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -193,7 +193,7 @@ public sealed class CloudHostStartupTests
     {
         using var factory = new CloudApiFactory();
 
-        using var client = factory.CreateClient();
+        using var client = factory.CreateAuthenticatedClient();
 
         Assert.True(File.Exists(Path.Combine(factory.DataDirectory, "cloud.db")));
         using var response = await client.GetAsync(new Uri("/api/v1/chargers", UriKind.Relative));

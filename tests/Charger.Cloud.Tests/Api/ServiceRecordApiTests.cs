@@ -26,7 +26,7 @@ public sealed class ServiceRecordApiTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _http = _factory.CreateClient();
+        _http = _factory.CreateAuthenticatedClient();
         await _factory.SendAsync(Events.Boot("CP-1", 1));
         await _factory.SendAsync(Record("CP-1", 2, ServiceRecordKinds.Repair, "eng-zhang", "WO-7", confirmed: true));
         await _factory.SendAsync(Record("CP-1", 3, ServiceRecordKinds.Maintenance, "eng-wang"));

@@ -34,7 +34,7 @@ public sealed class CloudHostWiringTests
         using var factory = new CloudApiFactory();
         factory.Settings["Cloud:EnableMqtt"] = "true";
         factory.Settings["Broker:Port"] = "0";
-        using var http = factory.CreateClient();
+        using var http = factory.CreateAuthenticatedClient();
         using var timeout = new CancellationTokenSource(Timeout);
         var ct = timeout.Token;
         var broker = factory.Services.GetRequiredService<EmbeddedBroker>();

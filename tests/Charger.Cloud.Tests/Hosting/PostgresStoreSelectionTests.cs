@@ -27,7 +27,7 @@ public sealed class PostgresStoreSelectionTests : IAsyncLifetime
         using var factory = new CloudApiFactory();
         factory.Settings["Cloud:Store"] = "postgres";
         factory.Settings["Cloud:Postgres:ConnectionString"] = _connectionString;
-        using var http = factory.CreateClient();
+        using var http = factory.CreateAuthenticatedClient();
 
         await factory.SendAsync(Events.Boot("CP-1", 1));
         await factory.SendAsync(Events.Counters("CP-1", 3));
