@@ -66,8 +66,9 @@ public sealed class MqttIngressOptions
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary><c>Ingress:BatchMaxMessages</c>. Most messages handled (stored in one transaction, then acknowledged) as one
-    /// batch. Default 500; 1..10000 (1 = one transaction per message). The broker's in-flight limit for the receiver (e.g.
-    /// mosquitto's <c>max_inflight_messages</c>) also caps it: the messages of a batch are all unacknowledged until it commits.</summary>
+    /// batch. Default 500; 1..10000 (1 = one transaction per message). A broker that limits the receiver's unacknowledged
+    /// messages caps it too: the messages of a batch are all unacknowledged until it commits (mosquitto sends an MQTT 5
+    /// client up to the receive maximum it asks for, 65535 with MQTTnet, whatever its <c>max_inflight_messages</c>).</summary>
     [Range(1, 10_000)]
     public int BatchMaxMessages { get; set; } = 500;
 
