@@ -170,7 +170,7 @@ export async function renderWorkOrder(section, context) {
 
   replace(section,
     h('div', { class: 'page-head' }, h('h1', null, 'Work order ', h('span', { 'data-testid': 'work-order-id' }, w.id)),
-      badge(w.state, 'wo'), slaBadge(w)),
+      h('span', { 'data-testid': 'work-order-state' }, badge(w.state, 'wo')), slaBadge(w)),
     panel('Actions',
       actions.length
         ? h('div', { class: 'buttons', 'data-testid': 'work-order-actions' },
