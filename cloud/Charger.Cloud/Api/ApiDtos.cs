@@ -105,7 +105,9 @@ public sealed record DeadLetterDto(long Id, string Topic, string? ChargerId, str
 }
 
 /// <summary>The answer of <c>/healthz</c>.</summary>
-/// <param name="Ingress">subscribed (connected to its broker with its subscriptions granted), connecting, or disabled.</param>
+/// <param name="Ingress">MQTT ingress: subscribed (connected to its broker with its subscriptions granted) or connecting;
+/// Event Hubs ingress (<c>Cloud:Ingress=eventhubs</c>): eventhubs:receiving (owns partitions), eventhubs:balancing (running,
+/// owns none) or eventhubs:stopped (starting or retrying); disabled when there is no ingress.</param>
 public sealed record HealthDto(string Status, string? Store, string Ingress);
 
 /// <summary>Source-generated JSON for the API: camelCase, timestamps as ISO-8601 UTC with Z.</summary>

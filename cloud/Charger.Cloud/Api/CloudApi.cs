@@ -76,8 +76,10 @@ public static class CloudApi
         try
         {
             await store.CheckHealthAsync(ct);
-            // The MQTT ingress is reported, not judged: a receiver waiting for its broker still serves the API.
-            var ingress = services.GetService<Charger.Cloud.Mqtt.MqttIngress>() is { } mqtt ? (mqtt.IsConnected ? "subscribed" : "connecting") : "disabled";
+            // The ingress is reported, not judged: a receiver waiting for its broker or event hub still serves the API.
+            var ingress = services.GetService<Charger.Cloud.Mqtt.MqttIngress>() is { } mqtt ? (mqtt.IsConnected ? "subscribed" : "connecting")
+                : services.GetService<Charger.Cloud.EventHubs.EventHubsIngress>() is { } eventHubs ? "eventhubs:" + eventHubs.Health
+                : "disabled";
             return TypedResults.Ok(new HealthDto("healthy", "ok", ingress));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,6 +1,7 @@
 using Charger.Cloud.Api;
 using Charger.Cloud.Core;
 using Charger.Cloud.Data;
+using Charger.Cloud.EventHubs;
 using Charger.Cloud.Mqtt;
 using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
@@ -63,6 +64,9 @@ public static class CloudHostExtensions
     /// both hosted services of Charger.Cloud.Mqtt. They need <see cref="IChargerCredentialStore"/> and
     /// <see cref="IIngestPipeline"/>, registered by <see cref="AddCloudStore"/> and <see cref="AddCloudIngest"/> (call those first:
     /// the database is then opened before the broker accepts connections). Off when <c>Cloud:EnableMqtt</c> is false.
+    /// With <c>Cloud:Ingress=eventhubs</c> the events come from Azure Event Hubs instead (Charger.Cloud.EventHubs, section
+    /// <c>EventHubs</c>; ownership and checkpoints in the store's database) and an ack-only MQTT client sends the chargers'
+    /// acks to the broker of section <c>Ingress</c> (the embedded one when <c>Ingress:Host</c> is not set).
     /// </summary>
     public static WebApplicationBuilder AddCloudIngress(this WebApplicationBuilder builder)
     {
@@ -74,6 +78,14 @@ public static class CloudHostExtensions
         // ==== MQTT INGRESS PLUG-IN POINT (project Charger.Cloud.Mqtt) ====
         // Broker first: it starts first and stops last; the ingress waits for it.
         builder.Services.AddEmbeddedBroker(builder.Configuration);
+        if (IngressKinds.From(builder.Configuration) == IngressKinds.EventHubs)
+        {
+            // ==== EVENT HUBS INGRESS (project Charger.Cloud.EventHubs); acks over MQTT ====
+            builder.Services.AddMqttAckPublisher(builder.Configuration);
+            builder.Services.AddEventHubsIngress();
+            return builder;
+        }
+
         builder.Services.AddMqttIngress(builder.Configuration);
         return builder;
     }

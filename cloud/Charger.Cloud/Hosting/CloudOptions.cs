@@ -14,6 +14,13 @@ public sealed class CloudOptions
     /// <summary>Run the embedded MQTT broker and the MQTT ingress (Charger.Cloud.Mqtt). False runs the API alone (tests, read-only replicas).</summary>
     public bool EnableMqtt { get; set; } = true;
 
+    /// <summary>Where the receiver takes the chargers' events from: <c>mqtt</c> (default: the MQTT ingress, section
+    /// <c>Ingress</c>) or <c>eventhubs</c> (Azure Event Hubs, section <c>EventHubs</c>, for fleets behind a managed broker;
+    /// the acks still go over MQTT to the broker of section <c>Ingress</c>). Ignored when <see cref="EnableMqtt"/> is false.</summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^(mqtt|eventhubs)$", ErrorMessage = "Cloud:Ingress must be 'mqtt' or 'eventhubs'.")]
+    public string Ingress { get; set; } = IngressKinds.Mqtt;
+
     /// <summary>Which store holds events, projections and charger credentials: <c>sqlite</c> (a file under
     /// <see cref="DataDirectory"/>, section <c>Cloud:Sqlite</c>) or <c>postgres</c> (section <c>Cloud:Postgres</c>).</summary>
     [Required(AllowEmptyStrings = false)]
@@ -33,6 +40,21 @@ public static class StoreKinds
     {
         var value = configuration[$"{CloudOptions.SectionName}:{nameof(CloudOptions.Store)}"];
         return string.IsNullOrEmpty(value) ? Sqlite : value;
+    }
+}
+
+/// <summary>The values of <see cref="CloudOptions.Ingress"/>.</summary>
+public static class IngressKinds
+{
+    public const string Mqtt = "mqtt";
+    public const string EventHubs = "eventhubs";
+
+    /// <summary>The ingress named by <paramref name="configuration"/> (<c>Cloud:Ingress</c>), <see cref="Mqtt"/> when unset.
+    /// An unknown value is returned as is; options validation then stops start-up naming the key.</summary>
+    public static string From(IConfiguration configuration)
+    {
+        var value = configuration[$"{CloudOptions.SectionName}:{nameof(CloudOptions.Ingress)}"];
+        return string.IsNullOrEmpty(value) ? Mqtt : value;
     }
 }
 
