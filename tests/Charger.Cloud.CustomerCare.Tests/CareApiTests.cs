@@ -16,7 +16,7 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     [Fact]
     public async Task Inquiry_is_recorded_routed_listed_as_overdue_and_answered_over_HTTP()
     {
-        using var specialist = _host.As(Roles.ServiceSpecialist);
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
         var promised = _host.Clock.GetUtcNow().AddHours(2);
         var created = await specialist.PostAsJsonAsync("/api/v1/inquiries", new
         {
@@ -29,7 +29,7 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
         Assert.EndsWith($"/api/v1/inquiries/{id}", created.Headers.Location!.ToString(), StringComparison.Ordinal);
 
         _host.Clock.Advance(TimeSpan.FromHours(3));
-        using var support = _host.As(Roles.TechnicalSupport, "ts-7");
+        using var support = await _host.AsAsync(Roles.TechnicalSupport, "ts-7");
         var overdue = await support.GetFromJsonAsync<JsonElement>("/api/v1/inquiries?overdue=true");
         Assert.Contains(overdue.EnumerateArray(), i => i.GetProperty("id").GetInt64() == id && i.GetProperty("overdue").GetBoolean());
 
@@ -46,7 +46,7 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     [Fact]
     public async Task A_wrong_field_is_named_in_the_problem_details()
     {
-        using var specialist = _host.As(Roles.ServiceSpecialist);
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
         var bad = await specialist.PostAsJsonAsync("/api/v1/inquiries", new { channel = "fax", customerId = "CUST-1", content = "hi", answer = "hello" });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
@@ -57,7 +57,7 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("customerId", out _));
 
-        using var supervisor = _host.As(Roles.Supervisor);
+        using var supervisor = await _host.AsAsync(Roles.Supervisor);
         var groupBy = await supervisor.GetAsync("/api/v1/kpis?groupBy=planet");
         Assert.Equal(HttpStatusCode.BadRequest, groupBy.StatusCode);
         Assert.True((await groupBy.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("groupBy", out _));
@@ -66,8 +66,8 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     [Fact]
     public async Task A_forbidden_complaint_transition_answers_409_naming_the_state_and_the_allowed_triggers()
     {
-        using var specialist = _host.As(Roles.ServiceSpecialist);
-        using var supervisor = _host.As(Roles.Supervisor);
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
+        using var supervisor = await _host.AsAsync(Roles.Supervisor);
         var created = await specialist.PostAsJsonAsync("/api/v1/complaints", new
         {
             channel = "phone", customerId = "CUST-1", content = "Charger dead for a week", chargerId = "CP-1", apology = "We are very sorry.",
@@ -92,22 +92,24 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
         var detail = await specialist.GetFromJsonAsync<JsonElement>($"/api/v1/complaints/{id}");
         Assert.Equal("Investigating", detail.GetProperty("state").GetString());
         Assert.Equal(2, detail.GetProperty("history").GetArrayLength());
-        Assert.Contains(_host.Audit.Entries, e => e.Action == "complaint.investigate" && e.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var auditor = await _host.AsAsync(Roles.Auditor);
+        var audit = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit?entityType=complaint&entityId={id}");
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "complaint.investigate" && e.GetProperty("actorId").GetString() == "supervisor-1");
     }
 
     [Fact]
     public async Task Roles_outside_an_endpoints_list_are_refused_with_403_and_anonymous_with_401()
     {
-        using var engineer = _host.As(Roles.RepairEngineer);
+        using var engineer = await _host.AsAsync(Roles.RepairEngineer);
         Assert.Equal(HttpStatusCode.Forbidden, (await engineer.GetAsync("/api/v1/kpis")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await engineer.GetAsync("/api/v1/complaints")).StatusCode);
 
-        using var auditor = _host.As(Roles.Auditor);
+        using var auditor = await _host.AsAsync(Roles.Auditor);
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/v1/complaints")).StatusCode);
         var write = await auditor.PostAsJsonAsync("/api/v1/complaints", new { channel = "phone", customerId = "CUST-1", content = "x", apology = "sorry" });
         Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
 
-        using var specialist = _host.As(Roles.ServiceSpecialist);
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
         Assert.Equal(HttpStatusCode.Forbidden, (await specialist.PostAsJsonAsync("/api/v1/complaints/1/lessons", new { summary = "s", improvement = "i" })).StatusCode);
 
         using var anonymous = _host.CreateClient();
@@ -119,13 +121,13 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     {
         var t = _host.Clock.GetUtcNow();
         _host.Facts.WorkOrders.Add(new("WO-K1", "repair", "CP-K1", "EVB-22", "North", "eng-1", t, t.AddMinutes(30), t.AddHours(4), t.AddHours(5), false, true, true));
-        using var specialist = _host.As(Roles.ServiceSpecialist);
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
         var first = await specialist.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-K1", score = 4, comment = "fine" });
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var second = await specialist.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-K1", score = 1 });
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
 
-        using var supervisor = _host.As(Roles.Supervisor);
+        using var supervisor = await _host.AsAsync(Roles.Supervisor);
         var from = Uri.EscapeDataString(t.AddDays(-1).ToString("o"));
         var to = Uri.EscapeDataString(t.AddDays(1).ToString("o"));
         var kpis = await supervisor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis?from={from}&to={to}&groupBy=engineer");
@@ -147,7 +149,7 @@ public sealed class CareApiWithoutServiceFactsTests : IDisposable
     [Fact]
     public async Task Work_order_surveys_and_KPIs_answer_503_naming_the_missing_seam()
     {
-        using var supervisor = _host.As(Roles.Supervisor);
+        using var supervisor = await _host.AsAsync(Roles.Supervisor);
         var kpis = await supervisor.GetAsync("/api/v1/kpis");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, kpis.StatusCode);
         Assert.Contains("IServiceFacts", (await kpis.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);

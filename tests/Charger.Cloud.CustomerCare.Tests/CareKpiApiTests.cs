@@ -14,8 +14,8 @@ public sealed class CareKpiApiTests : IDisposable
     [Fact]
     public async Task Complaint_handling_rate_and_satisfaction_follow_the_recorded_complaints_and_revisits()
     {
-        using var specialist = _host.As(Roles.ServiceSpecialist);
-        using var supervisor = _host.As(Roles.Supervisor);
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
+        using var supervisor = await _host.AsAsync(Roles.Supervisor);
         var start = _host.Clock.GetUtcNow();
 
         // Two complaints received; the first is handled to the end (revisit 2 -> reopened -> new plan -> revisit 5 -> lessons -> closed),
@@ -47,7 +47,7 @@ public sealed class CareKpiApiTests : IDisposable
         var manual = await specialist.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "complaint", subjectId = first.ToString(System.Globalization.CultureInfo.InvariantCulture), score = 3 });
         Assert.Equal(HttpStatusCode.Conflict, manual.StatusCode);
 
-        using var auditor = _host.As(Roles.Auditor);
+        using var auditor = await _host.AsAsync(Roles.Auditor);
         var from = Uri.EscapeDataString(start.AddHours(-1).ToString("o"));
         var to = Uri.EscapeDataString(start.AddHours(3).ToString("o"));
         var fleet = (await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/kpis?from={from}&to={to}")).GetProperty("fleet");

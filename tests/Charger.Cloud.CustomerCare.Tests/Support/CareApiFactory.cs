@@ -1,77 +1,91 @@
-using System.Security.Claims;
-using System.Text.Encodings.Web;
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Charger.Cloud.Access;
 using Charger.Cloud.Core.AfterSales;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Charger.Cloud.CustomerCare.Tests.Support;
 
 /// <summary>
-/// The real charger-cloud host on a temp data directory (SQLite, MQTT off, fake clock). Requests sign in through the
-/// <c>X-Test-User: id|role</c> header (a test authentication scheme made the default), so each test can act in any role.
+/// The real charger-cloud host on a temp data directory (SQLite, MQTT off, fake clock) with the real access area: users,
+/// API tokens, the audit log and the customer directory of Charger.Cloud.Access. <see cref="AsAsync"/> creates a user in a
+/// role and signs requests with an API token of theirs. The work orders' facts are a fixture the test fills
+/// (<see cref="Facts"/>), or none at all (<see cref="WithServiceFacts"/> = false).
 /// </summary>
 public sealed class CareApiFactory : WebApplicationFactory<Program>
 {
-    public const string Scheme = "care-test";
-
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"care-api-{Guid.NewGuid():N}");
+    private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _seeded;
 
     public FakeTimeProvider Clock { get; } = new(CareWorld.T0);
-
-    public RecordingAuditLog Audit { get; } = new();
-
-    public TestCustomers Customers { get; } = new();
 
     public TestServiceFacts Facts { get; } = new();
 
     /// <summary>False: the host runs without an IServiceFacts (as before Charger.Cloud.Service is wired).</summary>
     public bool WithServiceFacts { get; init; } = true;
 
-    /// <summary>A client acting as <paramref name="userId"/> in <paramref name="role"/>.</summary>
-    public HttpClient As(string role, string? userId = null)
+    /// <summary>A client signed in (API token) as <paramref name="userId"/> in <paramref name="role"/>; the user is created on first use.</summary>
+    public async Task<HttpClient> AsAsync(string role, string? userId = null)
     {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Test-User", $"{userId ?? role + "-1"}|{role}");
-        return client;
+        userId ??= role + "-1";
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_seeded)
+            {
+                await Services.GetRequiredService<CustomerStore>().CreateAsync(
+                    Actor.System, "CUST-1", "Sunrise Apartments", CustomerTier.Standard, new ContactData("Li Wei", "+86 10 5555 0100", "li.wei@example.com", null), null, default);
+                _seeded = true;
+            }
+
+            if (!_tokens.TryGetValue(userId, out var token))
+            {
+                await Services.GetRequiredService<UserStore>().CreateAsync(Actor.System, userId, userId, role, "North", null, default);
+                (_, token) = await Services.GetRequiredService<TokenStore>().CreateAsync(Actor.System, userId, "care-tests", TimeSpan.FromDays(30), default);
+                _tokens[userId] = token;
+            }
+
+            var client = CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(_dir);
-        Customers.Add("CUST-1", "Sunrise Apartments");
         builder.UseSetting("Cloud:DataDirectory", _dir);
         builder.UseSetting("Cloud:EnableMqtt", "false");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<IAuditLog>(Audit);
-            services.AddSingleton<ICustomerDirectory>(Customers);
             services.RemoveAll<IServiceFacts>();
             if (WithServiceFacts)
             {
                 services.AddSingleton<IServiceFacts>(Facts);
             }
-
-            services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestUserHandler>(Scheme, null);
-            services.PostConfigure<AuthenticationOptions>(o =>
-            {
-                o.DefaultScheme = Scheme;
-                o.DefaultAuthenticateScheme = Scheme;
-                o.DefaultChallengeScheme = Scheme;
-                o.DefaultForbidScheme = Scheme;
-            });
         });
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (disposing)
+        {
+            _gate.Dispose();
+        }
+
         try
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -81,26 +95,4 @@ public sealed class CareApiFactory : WebApplicationFactory<Program>
         {
         }
     }
-
-    private sealed class TestUserHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            if (Request.Headers["X-Test-User"].ToString() is not { Length: > 0 } header || header.Split('|') is not [var id, var role])
-            {
-                return Task.FromResult(AuthenticateResult.NoResult());
-            }
-
-            var identity = new ClaimsIdentity(
-                [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, id), new Claim(ClaimTypes.Role, role)], CareApiFactory.Scheme);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), CareApiFactory.Scheme)));
-        }
-    }
-}
-
-internal static class ServiceCollectionTestExtensions
-{
-    public static void RemoveAll<T>(this IServiceCollection services) =>
-        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.RemoveAll<T>(services);
 }
