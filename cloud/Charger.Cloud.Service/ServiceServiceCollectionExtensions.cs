@@ -6,6 +6,7 @@ using Charger.Cloud.Service.Data;
 using Charger.Cloud.Service.Facts;
 using Charger.Cloud.Service.Sla;
 using Charger.Cloud.Service.WorkOrders;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +48,14 @@ public static class ServiceServiceCollectionExtensions
         services.AddSingleton<SlaMonitor>();
         services.AddSingleton<IServiceFacts, ServiceFacts>();
         services.AddAuthorization();
+        // Charger.Cloud.Access registers the shared policies; until a host wires it, "any staff" still means any known role.
+        services.Configure<AuthorizationOptions>(o =>
+        {
+            if (o.GetPolicy(Policies.AnyStaff) is null)
+            {
+                o.AddPolicy(Policies.AnyStaff, p => p.RequireRole(Roles.All));
+            }
+        });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(ServiceJsonContext.Default));
         if (configuration.GetValue($"{ServiceOptions.SectionName}:{nameof(ServiceOptions.EnableProjector)}", true))
         {

@@ -5,6 +5,8 @@ using Charger.Cloud.Cli;
 using Charger.Cloud.CustomerCare;
 using Charger.Cloud.CustomerCare.Api;
 using Charger.Cloud.Hosting;
+using Charger.Cloud.Service;
+using Charger.Cloud.Service.Api;
 
 // `charger-cloud enrol <id>` / `charger-cloud revoke <id>`: operator commands on the same database, no server.
 // `charger-cloud ca ...`: the fleet CA for mutual TLS with an external broker.
@@ -26,11 +28,13 @@ builder.AddCloudStore();
 builder.AddCloudIngest();
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddCustomerCare(builder.Configuration);
+builder.Services.AddService(builder.Configuration);
 builder.AddCloudIngress();
 
 var app = builder.Build();
 app.MapCloudApi();
 app.MapCustomerCare();
+app.MapService();
 app.MapAccess();
 await app.RunAsync();
 return 0;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Charger.Cloud.Service.Sla;
 
 /// <summary>
@@ -8,7 +10,8 @@ namespace Charger.Cloud.Service.Sla;
 /// <param name="Day">The weekday the span starts on.</param>
 /// <param name="Start">Local start.</param>
 /// <param name="End">Local end.</param>
-public sealed record WorkingHours(DayOfWeek Day, TimeOnly Start, TimeOnly End);
+public sealed record WorkingHours(
+    [property: JsonConverter(typeof(JsonStringEnumConverter<DayOfWeek>))] DayOfWeek Day, TimeOnly Start, TimeOnly End);
 
 /// <summary>A working-hours calendar: SLA targets count only time inside its hours.</summary>
 /// <param name="TimeZone">An IANA time zone id (e.g. <c>Asia/Shanghai</c>, <c>Europe/Berlin</c>).</param>
