@@ -19,12 +19,14 @@ internal sealed class TestProcessor : EventHubsIngressProcessor
 
     private readonly string[] _partitions;
     private readonly Signal _changes;
+    private readonly InMemoryEventHub? _hub;
 
     public TestProcessor(EventHubsIngressOptions options, IEventHubsCheckpointStore store, IIngestPipeline pipeline, IAckPublisher? acks,
-        string[]? partitions = null, Signal? changes = null, ILogger? logger = null)
+        string[]? partitions = null, Signal? changes = null, ILogger? logger = null, InMemoryEventHub? hub = null)
         : base(options, store, pipeline, acks, logger: logger)
     {
-        _partitions = partitions ?? ["0"];
+        _hub = hub;
+        _partitions = hub?.PartitionIds ?? partitions ?? ["0"];
         _changes = changes ?? new Signal();
     }
 
@@ -47,7 +49,22 @@ internal sealed class TestProcessor : EventHubsIngressProcessor
     {
         await base.OnInitializingPartitionAsync(partition, cancellationToken);
         _changes.Pulse();
-        await Task.Delay(Timeout.Infinite, cancellationToken); // "reading" until released
+        if (_hub is null)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken); // no hub to read: "reading" until released
+        }
+    }
+
+    protected override async Task OnProcessingEventBatchAsync(IEnumerable<EventData> events, EventProcessorPartition partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.OnProcessingEventBatchAsync(events, partition, cancellationToken);
+        }
+        finally
+        {
+            _changes.Pulse();
+        }
     }
 
     protected override async Task OnPartitionProcessingStoppedAsync(EventProcessorPartition partition, ProcessingStoppedReason reason, CancellationToken cancellationToken)
@@ -81,11 +98,11 @@ internal sealed class TestProcessor : EventHubsIngressProcessor
     /// tests do), so the stub is a Castle class proxy.
     /// </summary>
     private EventHubConnection StubConnection() =>
-        ProxyGenerator.CreateClassProxy<EventHubConnection>(new ConnectionStub(EventHubName, _partitions));
+        ProxyGenerator.CreateClassProxy<EventHubConnection>(new ConnectionStub(EventHubName, _partitions, _hub));
 
     private static readonly Castle.DynamicProxy.ProxyGenerator ProxyGenerator = new();
 
-    private sealed class ConnectionStub(string eventHubName, string[] partitions) : Castle.DynamicProxy.IInterceptor
+    private sealed class ConnectionStub(string eventHubName, string[] partitions, InMemoryEventHub? hub) : Castle.DynamicProxy.IInterceptor
     {
         public void Intercept(Castle.DynamicProxy.IInvocation invocation)
         {
@@ -93,6 +110,8 @@ internal sealed class TestProcessor : EventHubsIngressProcessor
             {
                 "GetPropertiesAsync" => Task.FromResult(EventHubsModelFactory.EventHubProperties(eventHubName, DateTimeOffset.UtcNow, partitions)),
                 "GetPartitionIdsAsync" => Task.FromResult(partitions),
+                "CreateTransportConsumer" when hub is not null =>
+                    hub.CreateConsumer((string)invocation.Arguments[1]!, (Azure.Messaging.EventHubs.Consumer.EventPosition)invocation.Arguments[3]!),
                 "CloseAsync" => Task.CompletedTask,
                 "DisposeAsync" => ValueTask.CompletedTask,
                 _ => throw new NotSupportedException($"The test connection does not support {invocation.Method.Name}."),
@@ -122,7 +141,11 @@ internal sealed class Signal
     }
 
     /// <summary>Completes when <paramref name="condition"/> holds, checked now and after every pulse; fails after <see cref="Timeout"/>.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, string what, Func<Task<string>>? describe = null)
+    public Task WaitUntilAsync(Func<bool> condition, string what, Func<Task<string>>? describe = null) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, describe);
+
+    /// <summary>Completes when <paramref name="condition"/> holds, checked now and after every pulse; fails after <see cref="Timeout"/>.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<Task<string>>? describe = null)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
@@ -133,7 +156,7 @@ internal sealed class Signal
                 next = _next.Task;
             }
 
-            if (condition())
+            if (await condition())
             {
                 return;
             }
