@@ -1,34 +1,6 @@
-using System.Collections.Concurrent;
 using Charger.Cloud.Core.AfterSales;
 
 namespace Charger.Cloud.CustomerCare.Tests.Support;
-
-/// <summary>An audit log that keeps its entries in memory, so tests can read what was recorded.</summary>
-public sealed class RecordingAuditLog : IAuditLog
-{
-    private readonly ConcurrentQueue<AuditEntry> _entries = new();
-
-    public IReadOnlyList<AuditEntry> Entries => _entries.ToList();
-
-    public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken)
-    {
-        _entries.Enqueue(entry);
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>A customer directory with the customers a test adds.</summary>
-public sealed class TestCustomers : ICustomerDirectory
-{
-    private readonly ConcurrentDictionary<string, CustomerSummary> _customers = new(StringComparer.Ordinal);
-
-    public void Add(string id, string name, CustomerTier tier = CustomerTier.Standard) => _customers[id] = new CustomerSummary(id, name, tier);
-
-    public Task<CustomerSummary?> FindAsync(string customerId, CancellationToken cancellationToken) =>
-        Task.FromResult(_customers.TryGetValue(customerId, out var c) ? c : null);
-
-    public Task<CustomerSummary?> FindByChargerAsync(string chargerId, CancellationToken cancellationToken) => Task.FromResult<CustomerSummary?>(null);
-}
 
 /// <summary>Work-order and downtime facts a test sets.</summary>
 public sealed class TestServiceFacts : IServiceFacts
