@@ -57,6 +57,21 @@ public sealed class SignInTests(BrowserFixture browser, CloudHost host) : UiTest
     }
 
     [Fact]
+    public async Task An_auditor_reads_the_audit_log_where_the_admin_created_their_user_and_has_no_users_page()
+    {
+        var auditor = await Host.CreateUserAsync("auditor-log", "auditor", "Otto Auditor");
+        await SignInAsync(Page, auditor);
+
+        var nav = Page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" });
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+
+        var created = Page.GetByTestId("audit").Locator("tr", new() { HasText = "user.create" }).Filter(new() { HasText = "auditor-log" });
+        await Expect(created).ToHaveCountAsync(1);
+        await Expect(created).ToContainTextAsync("(admin, admin)");
+    }
+
+    [Fact]
     public async Task The_UI_is_served_with_a_strict_content_security_policy_and_without_sign_in()
     {
         using var http = new HttpClient { BaseAddress = Host.BaseUrl };

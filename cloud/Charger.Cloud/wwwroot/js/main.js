@@ -10,6 +10,7 @@ import { renderWorkOrders, renderWorkOrder } from './pages/workorders.js';
 import { renderComplaints, renderComplaint, renderInquiries } from './pages/care.js';
 import { renderKpis } from './pages/kpis.js';
 import { renderUsers } from './pages/users.js';
+import { renderAudit } from './pages/audit.js';
 import { errorBox } from './ui.js';
 
 const view = document.getElementById('view');
@@ -30,6 +31,7 @@ const routes = [
   { pattern: /^inquiries$/, render: renderInquiries },
   { pattern: /^kpis$/, render: renderKpis },
   { pattern: /^users$/, render: renderUsers },
+  { pattern: /^audit$/, render: renderAudit },
 ];
 
 function navItems(role) {
@@ -37,6 +39,7 @@ function navItems(role) {
   if (may(role, 'readComplaints')) items.push(['complaints', 'Complaints']);
   if (may(role, 'readInquiries')) items.push(['inquiries', 'Inquiries']);
   if (may(role, 'readKpis')) items.push(['kpis', 'KPIs']);
+  if (may(role, 'readAudit')) items.push(['audit', 'Audit log']);
   if (may(role, 'manageUsers')) items.push(['users', 'Users']);
   return items;
 }

@@ -81,7 +81,8 @@ export async function renderComplaint(section, context) {
     }));
   };
   replace(section,
-    h('div', { class: 'page-head' }, h('h1', null, `Complaint ${c.id}`), badge(c.state, 'wo')),
+    h('div', { class: 'page-head' }, h('h1', null, 'Complaint ', h('span', { 'data-testid': 'complaint-id' }, String(c.id))),
+      h('span', { 'data-testid': 'complaint-state' }, badge(c.state, 'wo'))),
     panel('Actions', actions.length
       ? h('div', { class: 'buttons', 'data-testid': 'complaint-actions' }, actions.map(t => h('button', { type: 'button', on: { click: () => open(t) } }, ComplaintActions[t].label)))
       : h('p', { class: 'muted', 'data-testid': 'no-actions' }, 'Nothing you may do on this complaint now.'), formArea),
