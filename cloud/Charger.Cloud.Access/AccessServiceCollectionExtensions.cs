@@ -80,6 +80,7 @@ public static class AccessServiceCollectionExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(AccessJsonContext.Default));
+        services.AddAccessOpenApi();
         return services;
     }
 }

@@ -24,6 +24,9 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();
 
+    [GeneratedRegex(@"\{(\w+)[:?][^}]*\}")]
+    private static partial Regex Constraint();
+
     private static string Normalize(string route) => route.Length > 1 ? "/" + route.Trim('/') : route;
 
     private List<(string Method, string Route)> HostEndpoints() =>
@@ -90,9 +93,44 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task The_openapi_document_names_the_roles_of_every_endpoint_as_the_table_does()
+    {
+        using var client = _host.Anonymous();
+        using var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var root = document.RootElement;
+        Assert.Equal("bearer", root.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+
+        var failures = new List<string>();
+        foreach (var row in RoleMatrix.Rows)
+        {
+            var documentPath = Constraint().Replace(Normalize(row.Route), "{$1}");
+            if (!root.GetProperty("paths").TryGetProperty(documentPath, out var path) || !path.TryGetProperty(row.Method.ToLowerInvariant(), out var operation))
+            {
+                failures.Add($"{row.Method} {row.Route}: not in the OpenAPI document");
+                continue;
+            }
+
+            var documented = operation.GetProperty("x-roles").EnumerateArray().Select(r => r.GetString()!).ToHashSet();
+            var expected = row.Allowed.Contains(RoleMatrix.Anonymous) ? [RoleMatrix.Anonymous] : row.Allowed.ToHashSet();
+            if (!documented.SetEquals(expected))
+            {
+                failures.Add($"{row.Method} {row.Route}: document says {string.Join(",", documented.Order())}, table {string.Join(",", expected.Order())}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     private static async Task<HttpStatusCode> CallAsync(HttpClient client, RoleMatrix.Row row)
     {
-        var path = Parameter().Replace(row.Route, "matrix-x");
+        // A value each parameter's constraint accepts (so the route matches and authorization runs), naming nothing that exists.
+        var path = Parameter().Replace(row.Route, m => m.Value switch
+        {
+            _ when m.Value.Contains(":int", StringComparison.Ordinal) || m.Value.Contains(":long", StringComparison.Ordinal) => "987654321",
+            _ when m.Value.Contains(":guid", StringComparison.Ordinal) => Guid.Empty.ToString(),
+            _ => "matrix-x",
+        });
         using var request = new HttpRequestMessage(new HttpMethod(row.Method), new Uri(path, UriKind.Relative));
         if (row.Method is "POST" or "PUT" or "PATCH")
         {
