@@ -35,11 +35,11 @@ public abstract class OwnershipTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private async Task<TestProcessor> StartAsync(string identifier, Signal changes)
+    private async Task<TestProcessor> StartAsync(string identifier, Signal changes, TimeSpan? ownershipExpiration = null)
     {
         var receiver = new Receiver(_database);
         _receivers.Add(receiver);
-        var processor = receiver.Processor(TestProcessor.Options(identifier), Partitions, changes);
+        var processor = receiver.Processor(TestProcessor.Options(identifier, ownershipExpiration: ownershipExpiration), Partitions, changes);
         _running.Add(processor);
         await processor.StartProcessingAsync();
         return processor;
@@ -112,7 +112,8 @@ public abstract class OwnershipTests : IAsyncLifetime
         await _database.CheckpointStore().ClaimOwnershipAsync(Partitions.Select(p => new PartitionOwnership(consumer, p, "receiver-a", default, null)).ToList(), CancellationToken.None);
         var changes = new Signal();
 
-        var b = await StartAsync("receiver-b", changes);
+        // receiver-a's claims stay live for the whole test (a long expiry), however slow this machine is.
+        var b = await StartAsync("receiver-b", changes, ownershipExpiration: TimeSpan.FromMinutes(5));
 
         await changes.WaitUntilAsync(() => b.OwnedPartitions.Count >= 2, "receiver-b reads two partitions", DescribeAsync);
         var rows = await OwnershipAsync();
