@@ -31,6 +31,9 @@ public sealed class CareApiFactory : WebApplicationFactory<Program>
     /// <summary>False: the host runs without an IServiceFacts (as before Charger.Cloud.Service is wired).</summary>
     public bool WithServiceFacts { get; init; } = true;
 
+    /// <summary>True: the host keeps its own IServiceFacts (Charger.Cloud.Service's, from its work orders) instead of the fixture.</summary>
+    public bool RealServiceFacts { get; init; }
+
     /// <summary>A client signed in (API token) as <paramref name="userId"/> in <paramref name="role"/>; the user is created on first use.</summary>
     public async Task<HttpClient> AsAsync(string role, string? userId = null)
     {
@@ -70,6 +73,11 @@ public sealed class CareApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
+            if (RealServiceFacts)
+            {
+                return;
+            }
+
             services.RemoveAll<IServiceFacts>();
             if (WithServiceFacts)
             {
