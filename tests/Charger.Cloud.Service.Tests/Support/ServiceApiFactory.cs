@@ -16,7 +16,7 @@ namespace Charger.Cloud.Service.Tests.Support;
 /// <summary>
 /// The real charger-cloud host on a temp data directory (SQLite, MQTT off, projector not hosted so tests run it, fake
 /// clock). Requests sign in with the <c>X-Test-User: id|role</c> header through a test authentication scheme made the
-/// default (Charger.Cloud.Access's sign-in was not committed when these tests were written).
+/// default; staff, customers and the audit log are Charger.Cloud.Access's real ones.
 /// </summary>
 public sealed class ServiceApiFactory : WebApplicationFactory<Program>
 {
@@ -26,11 +26,30 @@ public sealed class ServiceApiFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; } = new(ServiceTestBed.Start);
 
-    public RecordingAuditLog Audit { get; } = new();
+    private readonly SemaphoreSlim _seed = new(1, 1);
+    private bool _seeded;
 
-    public StaffList Staff { get; } = new(
-        new StaffMember("eng-zhang", "Zhang Wei", Roles.RepairEngineer, "north", Active: true),
-        new StaffMember("ts-chen", "Chen", Roles.TechnicalSupport, null, Active: true));
+    /// <summary>Creates the staff the tests act as in the real user store of Charger.Cloud.Access (its IStaffDirectory), once.</summary>
+    public async Task EnsureStaffAsync()
+    {
+        await _seed.WaitAsync();
+        try
+        {
+            if (_seeded)
+            {
+                return;
+            }
+
+            var users = Services.GetRequiredService<Charger.Cloud.Access.UserStore>();
+            await users.CreateAsync(Actor.System, "eng-zhang", "Zhang Wei", Roles.RepairEngineer, "north", null, CancellationToken.None);
+            await users.CreateAsync(Actor.System, "ts-chen", "Chen", Roles.TechnicalSupport, null, null, CancellationToken.None);
+            _seeded = true;
+        }
+        finally
+        {
+            _seed.Release();
+        }
+    }
 
     /// <summary>A client acting as <paramref name="userId"/> in <paramref name="role"/>; no header when role is null.</summary>
     public HttpClient As(string? role, string? userId = null)
@@ -53,10 +72,6 @@ public sealed class ServiceApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
-            services.RemoveAll<IAuditLog>();
-            services.AddSingleton<IAuditLog>(Audit);
-            services.RemoveAll<IStaffDirectory>();
-            services.AddSingleton<IStaffDirectory>(Staff);
             services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestUserHandler>(Scheme, null);
             services.PostConfigure<AuthenticationOptions>(o =>
             {
