@@ -162,6 +162,9 @@ internal sealed class CloudProcess : IAsyncDisposable
     public HttpClient Http { get; }
     public string Output => _process?.Output ?? string.Empty;
 
+    /// <summary>The running process's id (for /proc readings).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("charger-cloud is not running");
+
     public async Task StartAsync()
     {
         string[] broker = ExternalBrokerPort is { } external

@@ -47,6 +47,9 @@ internal sealed class MosquittoProcess : IDisposable
 
     public string Output => _process?.Output ?? string.Empty;
 
+    /// <summary>The running process's id (for /proc readings).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("mosquitto is not running");
+
     public async Task StartAsync()
     {
         _process?.Dispose();

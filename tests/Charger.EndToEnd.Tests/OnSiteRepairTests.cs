@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Charger.Agent;
 using Charger.Agent.Board;
@@ -22,39 +21,10 @@ public sealed class OnSiteRepairTests
     private const string Pin = "13572468";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
-    private static string AgentctlDll => Path.Combine(Repo.Root, "agent/Charger.Agentctl/bin", Repo.Configuration, "net10.0/agentctl.dll");
-
-    /// <summary>Runs <c>agentctl --socket SOCKET args</c> as a process with its own state directory.</summary>
-    private static async Task<(int Code, string Out, string Err)> AgentctlAsync(string socket, string stateDir, string? stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in (string[])[AgentctlDll, "--socket", socket, .. args])
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["AGENTCTL_STATE_DIR"] = stateDir;
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(psi)!;
-        await process.StandardInput.WriteAsync(stdin ?? string.Empty);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
     [Fact]
     public async Task A_latched_ground_fault_is_repaired_on_site_and_the_cloud_shows_the_service_record_and_the_audit_trail()
     {
-        Assert.True(File.Exists(AgentctlDll), $"agentctl is not built: {AgentctlDll}");
+        Assert.True(File.Exists(Agentctl.Dll), $"agentctl is not built: {Agentctl.Dll}");
         var dir = Repo.TempDir("onsite");
         await using var cloud = new CloudProcess(Path.Combine(dir, "cloud"));
         var secret = await cloud.EnrolAsync(ChargerId);
@@ -75,7 +45,7 @@ public sealed class OnSiteRepairTests
         using var stop = new CancellationTokenSource();
         var run = runtime.RunAsync(stop.Token);
         var state = Path.Combine(dir, "agentctl");
-        Task<(int Code, string Out, string Err)> Ctl(params string[] args) => AgentctlAsync(console.SocketPath, state, null, args);
+        Task<(int Code, string Out, string Err)> Ctl(params string[] args) => Agentctl.RunAsync(console.SocketPath, state, null, args);
         async Task<string?> CloudStateAsync() => (await cloud.TryGetJsonAsync($"/api/v1/chargers/{ChargerId}"))?.GetProperty("state").GetString();
         try
         {
@@ -88,7 +58,7 @@ public sealed class OnSiteRepairTests
                 Wait, () => "GroundFailure never active in the API\n" + cloud.Output);
 
             // On site.
-            var login = await AgentctlAsync(console.SocketPath, state, Pin + "\n", "login", Engineer, "--pin-stdin");
+            var login = await Agentctl.RunAsync(console.SocketPath, state, Pin + "\n", "login", Engineer, "--pin-stdin");
             Assert.True(login.Code == 0, login.Err);
             Assert.Equal(0, (await Ctl("maintenance", "enter", "--reason", "WO-E2E-7: ground fault call")).Code);
             var failing = await Ctl("selftest");
