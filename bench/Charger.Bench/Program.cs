@@ -48,13 +48,18 @@ switch (command)
             Environment.GetEnvironmentVariable("CHARGER_BENCH_POSTGRES"), Text("--label") ?? "this build", Text("--cloud-dll"), Option("--inflight", 100),
             args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length).Select(x => "--" + args[x.i + 1]).ToList());
         break;
+    case "storm":
+        // charger-bench storm [--count 10000] [--seconds 60]: N chargers connect at once to one charger-cloud, then idle;
+        // the same clients against mosquitto in the same run. Needs ulimit -n above 2 x N + 100 (each side holds N sockets).
+        await ConnectStorm.RunAsync(Option("--count", 10_000), Option("--seconds", 60));
+        break;
     case "all":
         await Benchmarks.LatencyAsync(Option("--count", 200));
         await Benchmarks.DrainAsync(Option("--count", 100_000));
         await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10), null, null);
         break;
     default:
-        Console.Error.WriteLine("usage: charger-bench latency|drain|rss|ingest|all [--count N] [--minutes M]");
+        Console.Error.WriteLine("usage: charger-bench latency|drain|rss|ingest|storm|all [--count N] [--minutes M]");
         return 2;
 }
 
