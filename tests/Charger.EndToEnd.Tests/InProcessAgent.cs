@@ -22,13 +22,17 @@ internal static class InProcessAgent
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
     };
 
-    /// <summary>Builds an agent; a 50 ms poll and 3-sample debounce unless <paramref name="diagnostics"/> says otherwise.</summary>
-    public static (AgentRuntime Runtime, SimulatedCharger Board) Create(string chargerId, string dataDirectory, MqttPublisherOptions mqtt, DiagnosticsOptions? diagnostics = null)
+    /// <summary>Diagnostics for tests: a 50 ms poll and a 3-sample debounce.</summary>
+    public static DiagnosticsOptions FastDiagnostics() => new() { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 3, ClearSamples = 3 };
+
+    /// <summary>Builds an agent; <see cref="FastDiagnostics"/> unless <paramref name="diagnostics"/> says otherwise.</summary>
+    public static (AgentRuntime Runtime, SimulatedCharger Board) Create(
+        string chargerId, string dataDirectory, MqttPublisherOptions mqtt, DiagnosticsOptions? diagnostics = null, int seed = 1)
     {
-        var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 1);
+        var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed);
         var runtime = AgentRuntime.Create(
             new AgentOptions { ChargerId = chargerId, DataDirectory = dataDirectory, Simulate = true },
-            diagnostics ?? new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 3, ClearSamples = 3 },
+            diagnostics ?? FastDiagnostics(),
             new JournalOptions(),
             mqtt,
             board.Board, TimeProvider.System, NullLoggerFactory.Instance);

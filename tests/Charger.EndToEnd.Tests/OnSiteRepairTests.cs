@@ -33,14 +33,11 @@ public sealed class OnSiteRepairTests
         var data = Path.Combine(dir, "agent");
         Directory.CreateDirectory(data);
         EngineerFile.Add(Path.Combine(data, "engineers.json"), Engineer, "E2E Engineer", Pin, TimeProvider.System, iterations: 1_000);
-        using var board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 3);
+        var diagnostics = InProcessAgent.FastDiagnostics();
+        var (agent, simulated) = InProcessAgent.Create(ChargerId, data, InProcessAgent.Mqtt(cloud.MqttPort, secret), diagnostics, seed: 3);
+        using var board = simulated;
+        await using var runtime = agent;
         board.Simulator.SetPower(7200); // an EV charging: the meter's pulses move
-        var diagnostics = new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 3, ClearSamples = 3 };
-        await using var runtime = AgentRuntime.Create(
-            new AgentOptions { ChargerId = ChargerId, DataDirectory = data, Simulate = true },
-            diagnostics, new JournalOptions(),
-            new MqttPublisherOptions { Port = cloud.MqttPort, Password = secret, ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromMilliseconds(500) },
-            board.Board, TimeProvider.System, NullLoggerFactory.Instance);
         await using var console = RuntimeConsoleAgent.StartServer(runtime, new ConsoleOptions(), data, diagnostics, board.Simulator, TimeProvider.System, NullLoggerFactory.Instance)!;
         using var stop = new CancellationTokenSource();
         var run = runtime.RunAsync(stop.Token);
