@@ -5,13 +5,11 @@ namespace Charger.Cloud.Testing;
 
 /// <summary>
 /// A fresh, empty database for one test of an after-sales area: a SQLite file in a temporary directory, or a new schema
-/// on the PostgreSQL test server named by <c>CHARGER_TEST_POSTGRES</c> (./test.sh starts one and sets it; without it the
-/// PostgreSQL tests fail with a message, never skip). Deleted on dispose. Linked into the test projects from tests/Shared.
+/// on the PostgreSQL test server of <see cref="PostgresTestServer"/> (without it the PostgreSQL tests fail with a message,
+/// never skip). Deleted on dispose. Linked into the test projects from tests/Shared.
 /// </summary>
 public sealed class TestDomainDatabase : IAsyncDisposable
 {
-    public const string PostgresVariable = "CHARGER_TEST_POSTGRES";
-
     private readonly string? _directory;
     private readonly string? _schema;
 
@@ -39,14 +37,7 @@ public sealed class TestDomainDatabase : IAsyncDisposable
             return new TestDomainDatabase(DomainDatabase.Sqlite(Path.Combine(directory, "cloud.db"), 5000), directory, null);
         }
 
-        var server = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(
-                $"{PostgresVariable} is not set, so the PostgreSQL tests cannot run. Run ./test.sh (it starts a throwaway PostgreSQL " +
-                $"and sets it), or start a server and export {PostgresVariable}=\"Host=127.0.0.1;Port=5432;Username=USER;Password=PASSWORD;Database=postgres\".");
-        var schema = $"t_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE SCHEMA \"{schema}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ConnectionString;
+        var (schema, connectionString) = await PostgresTestServer.CreateSchemaAsync();
         return new TestDomainDatabase(DomainDatabase.Postgres(connectionString), null, schema);
     }
 
@@ -55,7 +46,7 @@ public sealed class TestDomainDatabase : IAsyncDisposable
         if (_schema is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(Environment.GetEnvironmentVariable(PostgresVariable)!, $"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE");
+            await PostgresTestServer.DropSchemaAsync(_schema);
         }
 
         if (_directory is not null)
@@ -70,13 +61,5 @@ public sealed class TestDomainDatabase : IAsyncDisposable
                 // A file still open by a pooled connection of another test; the temp directory is cleaned by the OS.
             }
         }
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

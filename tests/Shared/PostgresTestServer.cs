@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace Charger.Cloud.EventHubs.Tests.Support;
+namespace Charger.Cloud.Testing;
 
 /// <summary>
 /// The real PostgreSQL server the PostgreSQL tests run against, named by the environment variable
-/// <c>CHARGER_TEST_POSTGRES</c> (an Npgsql connection string; <c>./test.sh</c> starts a throwaway server and sets it), as in
-/// Charger.Cloud.Tests. Without it those tests fail, never skip: a suite that silently left out one of its stores would pass
-/// for nothing.
+/// <c>CHARGER_TEST_POSTGRES</c> (an Npgsql connection string; <c>./test.sh</c> starts a throwaway server and sets it).
+/// Without it those tests fail, never skip: a suite that silently left out one of its stores would pass for nothing.
+/// Linked into the test projects from tests/Shared.
 /// </summary>
 public static class PostgresTestServer
 {
@@ -31,11 +31,23 @@ public static class PostgresTestServer
 
     public static Task DropSchemaAsync(string schema) => ExecuteAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
 
-    private static async Task ExecuteAsync(string sql)
+    public static async Task ExecuteAsync(string sql, string? connectionString = null)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString ?? ConnectionString));
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, connection);
         await cmd.ExecuteNonQueryAsync();
     }
+
+    public static async Task<object?> ScalarAsync(string sql, string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(Unpooled(connectionString));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return await cmd.ExecuteScalarAsync();
+    }
+
+    /// <summary>The same connection string without pooling, so a test's ad-hoc connections do not outlive its schema.</summary>
+    public static string Unpooled(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
 }
