@@ -45,7 +45,7 @@ if pg_test_start .test/pg; then
 else
   echo "   PostgreSQL did not start: the PostgreSQL store tests will fail"
 fi
-for proj in tests/*/*.csproj; do
+for proj in tests/*.Tests/*.csproj; do
   name=$(basename "$proj" .csproj)
   echo "==> $name"
   log=".test/$name.log"

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Text.Unicode;
 
 namespace Charger.Protocol;
 
@@ -23,6 +25,9 @@ public sealed record ValidationResult(Envelope? Envelope, RejectReason Reason, s
 {
     public bool IsValid => Reason == RejectReason.None;
 
+    /// <summary>False for a valid envelope whose type this version does not know (a newer agent's event).</summary>
+    public bool IsKnownType { get; init; } = true;
+
     public static ValidationResult Ok(Envelope envelope) => new(envelope, RejectReason.None, string.Empty);
 
     public static ValidationResult Reject(RejectReason reason, string detail) => new(null, reason, detail);
@@ -30,8 +35,16 @@ public sealed record ValidationResult(Envelope? Envelope, RejectReason Reason, s
     public override string ToString() => IsValid ? "valid" : $"{Reason}: {Detail}";
 }
 
-/// <summary>Validates untrusted event messages against the v1 contract.</summary>
-public sealed class EnvelopeValidator
+/// <summary>
+/// Validates untrusted event messages against the v1 contract. It never throws for any input: whatever the bytes, the
+/// result is an envelope or a reason.
+/// </summary>
+/// <remarks>
+/// An event <c>type</c> this version does not know is accepted when it is a well-formed type name
+/// (<see cref="IsTypeName"/>) with a <c>data</c> object: a newer agent's event is kept for a later receiver that reads
+/// it (<see cref="ValidationResult.IsKnownType"/> is false), not refused.
+/// </remarks>
+public sealed partial class EnvelopeValidator
 {
     /// <summary>Default size limit of one message.</summary>
     public const int DefaultMaxPayloadBytes = 64 * 1024;
@@ -69,6 +82,13 @@ public sealed class EnvelopeValidator
             return ValidationResult.Reject(RejectReason.TooLarge, $"{payload.Length} bytes exceeds the limit of {_maxPayloadBytes}");
         }
 
+        // System.Text.Json checks UTF-8 only when a string is decoded, and then throws InvalidOperationException: check
+        // the whole message first, so no reader below meets an invalid byte.
+        if (!Utf8.IsValid(payload))
+        {
+            return ValidationResult.Reject(RejectReason.MalformedJson, "the message is not valid UTF-8");
+        }
+
         JsonDocument doc;
         try
         {
@@ -81,9 +101,26 @@ public sealed class EnvelopeValidator
 
         using (doc)
         {
-            return ValidateDocument(doc.RootElement);
+            try
+            {
+                return ValidateDocument(doc.RootElement);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // An escape that decodes to invalid UTF-16 (a lone surrogate such as \ud800) in a string this check reads.
+                return ValidationResult.Reject(RejectReason.MalformedJson, ex.Message);
+            }
         }
     }
+
+    /// <summary>
+    /// True for a well-formed event type name: lower-case words of letters and digits joined by '.' or '-', at most 64
+    /// characters (<c>fault.raised</c>, <c>cmd-result.v2</c>).
+    /// </summary>
+    public static bool IsTypeName(string? type) => type is { Length: > 0 and <= 64 } && TypeNamePattern().IsMatch(type);
+
+    [GeneratedRegex(@"\A[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex TypeNamePattern();
 
     private static ValidationResult ValidateDocument(JsonElement root)
     {
@@ -154,9 +191,10 @@ public sealed class EnvelopeValidator
         }
 
         var type = typeEl.ValueKind == JsonValueKind.String ? typeEl.GetString()! : string.Empty;
-        if (!EventTypes.All.Contains(type))
+        var known = EventTypes.All.Contains(type);
+        if (!known && !IsTypeName(type))
         {
-            return ValidationResult.Reject(RejectReason.UnknownType, $"type '{Truncate(typeEl.ToString())}' is not a v1 event type");
+            return ValidationResult.Reject(RejectReason.UnknownType, $"type '{Truncate(typeEl.ToString())}' is not an event type name");
         }
 
         if (!root.TryGetProperty("data", out var data))
@@ -183,7 +221,7 @@ public sealed class EnvelopeValidator
             Ts = ts.ToUniversalTime(),
             Type = type,
             Data = data.Clone(),
-        });
+        }) with { IsKnownType = known };
     }
 
     private static string? ValidateData(string type, JsonElement data) => type switch
@@ -229,5 +267,6 @@ public sealed class EnvelopeValidator
     private static ValidationResult Invalid(string field, string why) =>
         ValidationResult.Reject(RejectReason.InvalidField, $"field '{field}' {why}");
 
-    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";
+    // Never cuts a surrogate pair in two: a lone surrogate cannot be encoded for storage.
+    private static string Truncate(string s) => s.Length <= 80 ? s : s[..(char.IsHighSurrogate(s[79]) ? 79 : 80)] + "...";
 }

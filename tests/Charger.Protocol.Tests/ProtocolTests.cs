@@ -178,7 +178,117 @@ public sealed class ValidatorTests
         Assert.Equal(RejectReason.InvalidField, Check(Valid(d => d[field] = value)).Reason);
 
     [Fact]
-    public void An_unknown_type_is_refused() => Assert.Equal(RejectReason.UnknownType, Check(Valid(d => d["type"] = "coffee.made")).Reason);
+    public void A_type_from_a_newer_agent_is_kept_as_an_unknown_type()
+    {
+        var r = Check(Valid(d => { d["type"] = "cmd-result.v2"; d["data"] = new Dictionary<string, object?> { ["anything"] = 1 }; }));
+        Assert.True(r.IsValid, r.ToString());
+        Assert.False(r.IsKnownType);
+        Assert.Equal("cmd-result.v2", r.Envelope!.Type);
+        Assert.True(Check(Valid()).IsKnownType);
+    }
+
+    [Theory]
+    [InlineData("Coffee")]
+    [InlineData("fault..raised")]
+    [InlineData("fault.raised ")]
+    [InlineData("fault.raised\n")]
+    [InlineData("")]
+    [InlineData("x/y")]
+    public void A_type_that_is_not_a_type_name_is_refused(string type) =>
+        Assert.Equal(RejectReason.UnknownType, Check(Valid(d => d["type"] = type.Replace("\\n", "\n", StringComparison.Ordinal))).Reason);
+
+    [Fact]
+    public void A_type_name_longer_than_64_characters_is_refused() =>
+        Assert.Equal(RejectReason.UnknownType, Check(Valid(d => d["type"] = new string('a', 65))).Reason);
+
+    [Fact]
+    public void Invalid_utf8_inside_a_json_string_is_malformed_json_not_an_exception()
+    {
+        // The bytes of the issue's report: a fault whose code holds 0xC3 0x28 (an invalid two-byte sequence).
+        var json = Encoding.UTF8.GetBytes(Valid(d => d["data"] = new Dictionary<string, object?> { ["code"] = "GFXX", ["component"] = "rcd", ["severity"] = "critical" }));
+        var at = json.AsSpan().IndexOf("GFXX"u8);
+        json[at + 2] = 0xC3;
+        json[at + 3] = 0x28;
+
+        var r = _validator.Validate(Topic, json);
+
+        Assert.Equal(RejectReason.MalformedJson, r.Reason);
+        Assert.Contains("UTF-8", r.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("id")]
+    [InlineData("chargerId")]
+    [InlineData("type")]
+    [InlineData("ts")]
+    public void A_lone_surrogate_escape_in_a_field_is_refused_not_thrown(string field)
+    {
+        var json = Valid(d => d[field] = "SURROGATE").Replace("SURROGATE", "\\ud800", StringComparison.Ordinal);
+
+        var r = Check(json);
+
+        Assert.False(r.IsValid);
+    }
+
+    [Fact]
+    public void Twenty_thousand_mutated_and_random_messages_never_throw_and_every_valid_result_has_an_envelope()
+    {
+        var random = new Random(20261202);
+        var seeds = new[]
+        {
+            Encoding.UTF8.GetBytes(Valid()),
+            Encoding.UTF8.GetBytes(Valid(d => { d["type"] = "boot"; d["data"] = new Dictionary<string, object?> { ["reason"] = "power-on", ["agentVersion"] = "1.0" }; })),
+            Encoding.UTF8.GetBytes(Valid(d => { d["type"] = "state.changed"; d["data"] = new Dictionary<string, object?> { ["from"] = "Booting", ["to"] = "Operational", ["trigger"] = "x" }; })),
+        };
+        var valid = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var payload = i % 10 == 0 ? RandomBytes(random) : Mutate(seeds[random.Next(seeds.Length)], random);
+            var r = _validator.Validate(Topic, payload);
+            Assert.True(r.IsValid == (r.Envelope is not null), $"message {i}: {r}");
+            Assert.True(r.IsValid || r.Detail.Length > 0, $"message {i}: a reject without detail");
+            valid += r.IsValid ? 1 : 0;
+        }
+
+        // Mutations that keep the message valid exist (a flipped digit of seq), but most are refused.
+        Assert.InRange(valid, 1, 10_000);
+    }
+
+    private static byte[] RandomBytes(Random random)
+    {
+        var bytes = new byte[random.Next(0, 300)];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static byte[] Mutate(byte[] seed, Random random)
+    {
+        var bytes = seed.ToArray();
+        switch (random.Next(6))
+        {
+            case 0:
+                for (var k = random.Next(1, 4); k > 0; k--)
+                {
+                    bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                }
+
+                return bytes;
+            case 1:
+                return bytes[..random.Next(bytes.Length)];
+            case 2:
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(0x80, 0x100);
+                return bytes;
+            case 3:
+                var text = Encoding.UTF8.GetString(bytes);
+                var quote = text.IndexOf('"', random.Next(text.Length));
+                return quote < 0 ? bytes : Encoding.UTF8.GetBytes(text.Insert(quote + 1, random.Next(2) == 0 ? "\\udc00" : "\\u0000"));
+            case 4:
+                return Encoding.UTF8.GetBytes(new string('[', 20_000) + new string(']', 20_000));
+            default:
+                var swapped = Encoding.UTF8.GetString(bytes).Replace("\"seq\":7", random.Next(2) == 0 ? "\"seq\":1e400" : "\"seq\":{\"a\":[]}", StringComparison.Ordinal);
+                return Encoding.UTF8.GetBytes(swapped);
+        }
+    }
 
     [Fact]
     public void A_fault_without_code_or_with_a_bad_severity_is_refused()

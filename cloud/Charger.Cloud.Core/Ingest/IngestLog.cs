@@ -49,4 +49,16 @@ internal static partial class IngestLog
 
     [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Another receiver moved the streams of this batch meanwhile ({Messages} message(s), {Chargers} charger(s), attempt {Attempt}: {Detail}); writing the batch again")]
     public static partial void BatchRetried(ILogger logger, int messages, int chargers, int attempt, string detail);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Handling a message on {Topic} failed; it is dead-lettered alone as Unprocessable and the others go on")]
+    public static partial void MessageNotHandled(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Information, Message = "Event {ChargerId}#{Seq} has type '{Type}', which this version does not know; kept for a newer receiver and applied as no change")]
+    public static partial void UnknownTypeKept(ILogger logger, string chargerId, long seq, string type);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Error, Message = "The store refused a batch of {Messages} message(s) for what one of them holds ({Detail}); storing them one by one")]
+    public static partial void BatchSplit(ILogger logger, int messages, string detail);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Error, Message = "The store refused the message on {Topic} ({Detail}); dead-lettered alone as Unprocessable")]
+    public static partial void MessageRefusedByStore(ILogger logger, string topic, string detail);
 }

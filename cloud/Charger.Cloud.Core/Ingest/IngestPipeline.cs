@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Charger.Protocol;
 using Microsoft.Extensions.Logging;
@@ -63,16 +64,60 @@ public sealed class IngestPipeline : IIngestPipeline
             items[i] = Prepare(messages[i], receivedAt);
         }
 
+        try
+        {
+            return Report(items, await WriteLockedAsync(items, receivedAt, cancellationToken));
+        }
+        catch (Exception ex) when (RefusesContent(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            // The store refused something a message holds (a value no check foresaw), not the store failing: find the
+            // message by storing them one by one, in order, so it fails alone and the others are stored.
+            if (items.Length > 1)
+            {
+                IngestLog.BatchSplit(_logger, items.Length, Clean(Truncate(ex.Message, MaxDetailChars)));
+                var outcomes = new List<IngestOutcome>(items.Length);
+                foreach (var message in messages)
+                {
+                    outcomes.AddRange((await HandleEventsAsync([message], cancellationToken)).Outcomes);
+                }
+
+                return IngestBatchOutcome.From(outcomes);
+            }
+
+            // This one message: dead-lettered with its marker (text of our own making); if the store refuses that too,
+            // the store itself is failing and the exception goes to the ingress, which acknowledges nothing.
+            var item = items[0];
+            var detail = $"the store refused it: {ex.GetType().Name}: {ex.Message}";
+            IngestLog.MessageRefusedByStore(_logger, Clean(Truncate(item.Topic, MaxTopicChars)), Clean(Truncate(detail, MaxDetailChars)));
+            Item[] alone = [Reject(item.Topic, item.ChargerId, item.Payload, RejectReason.InvalidData, DeadLetterReasons.Unprocessable, detail, receivedAt)];
+            return Report(alone, await WriteLockedAsync(alone, receivedAt, cancellationToken));
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="ex"/> says the store refused what a message holds rather than that the store failed:
+    /// a data error of PostgreSQL (SQLSTATE class 22, 54) or an exception that is not the database's or the I/O's
+    /// (an encoder refusing a string, a defect of ours meeting a value). A store that fails throws a
+    /// <see cref="DbException"/> or an <see cref="IOException"/>: that batch is not acknowledged and comes back.
+    /// </summary>
+    internal static bool RefusesContent(Exception ex) => ex switch
+    {
+        ConcurrentApplyException or OperationCanceledException or TimeoutException or IOException or ObjectDisposedException or OutOfMemoryException => false,
+        DbException db => db.SqlState is { Length: 5 } state && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("54", StringComparison.Ordinal)),
+        AggregateException { InnerExceptions.Count: 1 } aggregate => RefusesContent(aggregate.InnerExceptions[0]),
+        _ => ex.InnerException is DbException or IOException ? RefusesContent(ex.InnerException) : true,
+    };
+
+    private async Task<BatchResult> WriteLockedAsync(Item[] items, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
         var chargers = items.Select(i => i.ChargerId).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        BatchResult result;
         using (await _locks.AcquireAllAsync(chargers, cancellationToken))
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    result = await _batchStore.InTransactionAsync(chargers, tx => WriteAsync(tx, items, chargers, receivedAt, cancellationToken), cancellationToken);
-                    break;
+                    return await _batchStore.InTransactionAsync(chargers, tx => WriteAsync(tx, items, chargers, receivedAt, cancellationToken), cancellationToken);
                 }
                 catch (ConcurrentApplyException ex) when (attempt < MaxApplyAttempts)
                 {
@@ -82,25 +127,55 @@ public sealed class IngestPipeline : IIngestPipeline
                 }
             }
         }
-
-        return Report(items, result);
     }
 
-    /// <summary>Validates and projects one message (no I/O).</summary>
+    /// <summary>
+    /// Validates and projects one message (no I/O). Never throws: whatever a message holds, it fails itself alone, as a
+    /// reject (and, when it names a seq on its charger's topic, as a <see cref="RejectedEvents"/> marker of that seq).
+    /// </summary>
     private Item Prepare(IngestMessage message, DateTimeOffset receivedAt)
     {
         var topic = message.Topic ?? string.Empty;
-        var topicChargerId = Topics.TryParse(topic, out var parsedId, out _) ? parsedId : null;
-        var validation = _validator.Validate(topic, message.Payload.Span);
-        if (!validation.IsValid)
+        string? topicChargerId = null;
+        try
         {
-            return Item.Rejected(topic, topicChargerId, message.Payload, validation.Reason, validation.Reason.Name(), validation.Detail);
+            topicChargerId = Topics.TryParse(topic, out var parsedId, out var kind) && kind == TopicKind.Events ? parsedId : null;
+            var validation = _validator.Validate(topic, message.Payload.Span);
+            if (!validation.IsValid)
+            {
+                return Reject(topic, topicChargerId, message.Payload, validation.Reason, validation.Reason.Name(), validation.Detail, receivedAt);
+            }
+
+            var envelope = validation.Envelope!;
+            if (envelope.Type == RejectedEvents.Type)
+            {
+                return Reject(topic, topicChargerId, message.Payload, RejectReason.UnknownType, RejectReason.UnknownType.Name(),
+                    $"type '{RejectedEvents.Type}' is reserved by the cloud", receivedAt);
+            }
+
+            var storedEvent = StoredEvent.FromEnvelope(envelope, receivedAt);
+            return Projector.TryProject(storedEvent, receivedAt, out var change, out var projectionError)
+                ? new Item(topic, storedEvent.ChargerId, message.Payload) { Event = storedEvent, Change = change, LostUpTo = LostUpTo(envelope), UnknownType = !validation.IsKnownType }
+                : Reject(topic, topicChargerId, message.Payload, RejectReason.InvalidData, RejectReason.InvalidData.Name(), projectionError!, receivedAt);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A defect of ours met by this message: it fails alone, and says so.
+            IngestLog.MessageNotHandled(_logger, TextSafety.Clean(TextSafety.Truncate(topic, MaxTopicChars)), ex);
+            return Reject(topic, topicChargerId, message.Payload, RejectReason.InvalidData, DeadLetterReasons.Unprocessable,
+                $"{ex.GetType().Name}: {ex.Message}", receivedAt);
+        }
+    }
+
+    private Item Reject(string topic, string? chargerId, ReadOnlyMemory<byte> payload, RejectReason reason, string reasonCode, string detail, DateTimeOffset receivedAt)
+    {
+        if (chargerId is null || !RejectedEvents.TryReadSeq(payload.Span, out var seq))
+        {
+            return Item.Rejected(topic, chargerId, payload, reason, reasonCode, detail);
         }
 
-        var storedEvent = StoredEvent.FromEnvelope(validation.Envelope!, receivedAt);
-        return Projector.TryProject(storedEvent, receivedAt, out var change, out var projectionError)
-            ? new Item(topic, storedEvent.ChargerId, message.Payload) { Event = storedEvent, Change = change, LostUpTo = LostUpTo(validation.Envelope!) }
-            : Item.Rejected(topic, topicChargerId, message.Payload, RejectReason.InvalidData, RejectReason.InvalidData.Name(), projectionError!);
+        var marker = RejectedEvents.Create(chargerId, seq, payload.Span, reasonCode, detail, receivedAt, _options.MaxPayloadBytes);
+        return Item.Rejected(topic, chargerId, payload, reason, reasonCode, detail, marker);
     }
 
     /// <summary>The batch inside one store transaction. Runs again from the start when another receiver won a race.</summary>
@@ -246,9 +321,16 @@ public sealed class IngestPipeline : IIngestPipeline
         for (var i = 0; i < items.Length; i++)
         {
             var item = items[i];
-            if (item.Event is null)
+            if (item.ReasonCode is not null)
             {
-                deadLetters.Add(NewDeadLetter(item.Topic, item.ChargerId, item.ReasonCode!, item.Detail!, item.Payload, receivedAt));
+                // A refused message; a resent one whose marker is already stored was dead-lettered the first time.
+                if (appends[i] is not { Outcome: AppendOutcome.Duplicate })
+                {
+                    var detail = appends[i] is { Outcome: AppendOutcome.Conflict } taken
+                        ? $"{item.Detail} (its seq {item.Event!.Seq} is taken: {taken.ConflictDetail})"
+                        : item.Event is { } marker ? $"{item.Detail} (seq {marker.Seq} recorded as {RejectedEvents.Type})" : item.Detail!;
+                    deadLetters.Add(NewDeadLetter(item.Topic, item.ChargerId, item.ReasonCode, detail, item.Payload, receivedAt));
+                }
             }
             else if (appends[i] is { Outcome: AppendOutcome.Conflict } conflict)
             {
@@ -264,7 +346,7 @@ public sealed class IngestPipeline : IIngestPipeline
             acks[chargerId] = progress.TryGetValue(chargerId, out var p) ? p.Applied : before.TryGetValue(chargerId, out var s) ? s.AppliedSeq : 0;
         }
 
-        return new BatchResult(appends, acks, gaps, closed, progress);
+        return new BatchResult(appends, acks, gaps, closed, progress, deadLetters);
     }
 
     /// <summary>After the commit: outcomes, metrics and logs.</summary>
@@ -290,18 +372,25 @@ public sealed class IngestPipeline : IIngestPipeline
             IngestLog.GapClosed(_logger, closed.ChargerId, closed.FromSeq, closed.ToSeq);
         }
 
+        foreach (var letter in result.DeadLetters)
+        {
+            _metrics?.DeadLettered(letter.Reason);
+        }
+
         var outcomes = new IngestOutcome[items.Length];
         for (var i = 0; i < items.Length; i++)
         {
             var item = items[i];
             long? ack = item.ChargerId is { } id ? result.Acks[id] : null;
-            if (item.Event is not { } e)
+            if (item.ReasonCode is not null)
             {
-                IngestLog.EventRejected(_logger, Truncate(item.Topic, MaxTopicChars), item.ReasonCode!, Truncate(item.Detail!, MaxDetailChars));
+                IngestLog.EventRejected(_logger, Clean(Truncate(item.Topic, MaxTopicChars)), item.ReasonCode, Clean(Truncate(item.Detail!, MaxDetailChars)));
                 _metrics?.Rejected();
                 outcomes[i] = new IngestOutcome(item.ChargerId, ack, Stored: false, item.Reason, item.Detail);
                 continue;
             }
+
+            var e = item.Event!;
 
             var append = result.Appends[i]!;
             var applied = ack!.Value;
@@ -320,6 +409,12 @@ public sealed class IngestPipeline : IIngestPipeline
                     break;
                 default:
                     _metrics?.Stored(e.Ts, storedAt);
+                    if (item.UnknownType)
+                    {
+                        IngestLog.UnknownTypeKept(_logger, e.ChargerId, e.Seq, e.Type);
+                        _metrics?.UnknownTypeKept();
+                    }
+
                     if (e.Seq > applied)
                     {
                         IngestLog.EventPending(_logger, e.ChargerId, e.Seq, applied);
@@ -444,12 +539,13 @@ public sealed class IngestPipeline : IIngestPipeline
         return Clean(Truncate(Encoding.UTF8.GetString(bytes), maxChars));
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    private static string Truncate(string s, int max) => TextSafety.Truncate(s, max);
 
-    // NUL cannot be stored in a PostgreSQL text column.
-    private static string Clean(string s) => s.Contains('\0', StringComparison.Ordinal) ? s.Replace('\0', '\uFFFD') : s;
+    private static string Clean(string s) => TextSafety.Clean(s);
 
-    /// <summary>One message of a batch: a valid event with its projection, or a reject.</summary>
+    /// <summary>
+    /// One message of a batch: a valid event with its projection, or a reject (with a marker event when it names a seq).
+    /// </summary>
     private sealed class Item(string topic, string? chargerId, ReadOnlyMemory<byte> payload)
     {
         public string Topic { get; } = topic;
@@ -466,14 +562,24 @@ public sealed class IngestPipeline : IIngestPipeline
         /// <summary>A boot's <c>lostUpToSeq</c>.</summary>
         public long? LostUpTo { get; init; }
 
+        /// <summary>A valid event of a type this version does not know: kept, applied as a no-op.</summary>
+        public bool UnknownType { get; init; }
+
         public RejectReason Reason { get; private init; }
 
         public string? ReasonCode { get; private init; }
 
         public string? Detail { get; private init; }
 
-        public static Item Rejected(string topic, string? chargerId, ReadOnlyMemory<byte> payload, RejectReason reason, string reasonCode, string detail) =>
-            new(topic, chargerId, payload) { Reason = reason, ReasonCode = reasonCode, Detail = detail };
+        public static Item Rejected(string topic, string? chargerId, ReadOnlyMemory<byte> payload, RejectReason reason, string reasonCode, string detail, StoredEvent? marker = null) =>
+            new(topic, chargerId, payload)
+            {
+                Reason = reason,
+                ReasonCode = reasonCode,
+                Detail = detail,
+                Event = marker,
+                Change = marker is null ? null : new ProjectionChange(marker.ChargerId, marker.Seq, marker.Id, marker.Ts, marker.ReceivedAt),
+            };
     }
 
     private sealed record BatchResult(
@@ -481,5 +587,6 @@ public sealed class IngestPipeline : IIngestPipeline
         Dictionary<string, long> Acks,
         List<SeqGap> Gaps,
         IReadOnlyList<SeqGap> ClosedGaps,
-        Dictionary<string, (long Applied, int Count)> Progress);
+        Dictionary<string, (long Applied, int Count)> Progress,
+        List<DeadLetter> DeadLetters);
 }

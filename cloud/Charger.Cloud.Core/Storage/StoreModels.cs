@@ -82,6 +82,9 @@ public static class DeadLetterReasons
 {
     /// <summary>The (charger, seq) already holds another event id, or the event id is stored under another seq.</summary>
     public const string Conflict = "Conflict";
+
+    /// <summary>Handling the message failed in a way no check foresaw (a defect, or a value the store refused); it failed alone.</summary>
+    public const string Unprocessable = "Unprocessable";
 }
 
 /// <summary>The projection of one charger.</summary>

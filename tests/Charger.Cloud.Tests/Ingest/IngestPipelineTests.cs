@@ -2,6 +2,8 @@ using System.Text;
 using Charger.Cloud.Core;
 using Charger.Cloud.Tests.Support;
 using Charger.Protocol;
+using Charger.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -58,28 +60,32 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
     }
 
-    public static TheoryData<string, string, RejectReason> InvalidMessages()
+    public static TheoryData<string, string, RejectReason, bool> InvalidMessages()
     {
         var valid = Encoding.UTF8.GetString(Events.Boot("CP-1", 1).ToUtf8Json());
         string With(string from, string to) => valid.Replace(from, to, StringComparison.Ordinal);
-        return new TheoryData<string, string, RejectReason>
+
+        // The last column: the message names seq 1 on its charger's own topic, so that seq is recorded as rejected.
+        return new TheoryData<string, string, RejectReason, bool>
         {
-            { "ev/v1/CP-1/events", "{\"v\":1,", RejectReason.MalformedJson },
-            { "ev/v1/CP-1/events", "[1,2,3]", RejectReason.MalformedJson },
-            { "ev/v1/CP-1/events", With("\"v\":1", "\"v\":2"), RejectReason.UnsupportedVersion },
-            { "ev/v1/CP-1/events", With("\"seq\":1", "\"seq\":0"), RejectReason.InvalidField },
-            { "ev/v1/CP-1/events", With("\"type\":", "\"kind\":"), RejectReason.MissingField },
-            { "ev/v1/CP-1/events", With("\"type\":\"boot\"", "\"type\":\"reboot\""), RejectReason.UnknownType },
-            { "ev/v1/CP-1/events", With("\"agentVersion\"", "\"agentVersionX\""), RejectReason.InvalidData },
-            { "ev/v1/CP-1/events", With("\"firmwareVersion\":\"fw-7.1\"", "\"firmwareVersion\":7"), RejectReason.InvalidData },
-            { "ev/v1/CP-2/events", valid, RejectReason.ChargerIdMismatch },
-            { "ev/v1/CP-1/telemetry", valid, RejectReason.BadTopic },
+            { "ev/v1/CP-1/events", "{\"v\":1,", RejectReason.MalformedJson, false },
+            { "ev/v1/CP-1/events", "[1,2,3]", RejectReason.MalformedJson, false },
+            { "ev/v1/CP-1/events", With("\"v\":1", "\"v\":2"), RejectReason.UnsupportedVersion, true },
+            { "ev/v1/CP-1/events", With("\"seq\":1", "\"seq\":0"), RejectReason.InvalidField, false },
+            { "ev/v1/CP-1/events", With("\"type\":", "\"kind\":"), RejectReason.MissingField, true },
+            { "ev/v1/CP-1/events", With("\"type\":\"boot\"", "\"type\":\"Re Boot\""), RejectReason.UnknownType, true },
+            { "ev/v1/CP-1/events", With("\"type\":\"boot\"", "\"type\":\"rejected\""), RejectReason.UnknownType, true },
+            { "ev/v1/CP-1/events", With("\"agentVersion\"", "\"agentVersionX\""), RejectReason.InvalidData, true },
+            { "ev/v1/CP-1/events", With("\"firmwareVersion\":\"fw-7.1\"", "\"firmwareVersion\":7"), RejectReason.InvalidData, true },
+            { "ev/v1/CP-1/events", With("\"fw-7.1\"", "\"fw-\\ud800\""), RejectReason.InvalidData, true },
+            { "ev/v1/CP-2/events", valid, RejectReason.ChargerIdMismatch, false },
+            { "ev/v1/CP-1/telemetry", valid, RejectReason.BadTopic, false },
         };
     }
 
     [Theory]
     [MemberData(nameof(InvalidMessages))]
-    public async Task Invalid_message_goes_to_dead_letters_with_its_reason_and_the_pipeline_keeps_serving(string topic, string json, RejectReason reason)
+    public async Task Invalid_message_goes_to_dead_letters_with_its_reason_and_the_pipeline_keeps_serving(string topic, string json, RejectReason reason, bool marksSeq)
     {
         var outcome = await SendAsync(topic, json);
 
@@ -88,11 +94,25 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(outcome.Detail));
         var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
         Assert.Equal((topic, reason.ToString(), Encoding.UTF8.GetByteCount(json), _clock.GetUtcNow()), (letter.Topic, letter.Reason, letter.PayloadBytes, letter.ReceivedAt));
-        Assert.Equal(outcome.Detail, letter.Detail);
+        Assert.StartsWith(outcome.Detail, letter.Detail, StringComparison.Ordinal);
         Assert.Equal(json.Length <= 100 ? json : json[..100], letter.Payload);
-        Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct));
+        var events = await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct);
+        if (marksSeq)
+        {
+            var marker = Assert.Single(events);
+            Assert.Equal((1L, RejectedEvents.Type, (long?)1), (marker.Seq, marker.Type, outcome.AckUpTo));
+            using var data = System.Text.Json.JsonDocument.Parse(marker.DataJson);
+            Assert.Equal(reason.ToString(), data.RootElement.GetProperty("reason").GetString());
+            Assert.Equal(json, Encoding.UTF8.GetString(data.RootElement.GetProperty("payload").GetBytesFromBase64()));
+            Assert.Contains("recorded as rejected", letter.Detail, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(events);
+        }
 
-        Assert.Equal(new IngestOutcome("CP-1", 1, true, RejectReason.None), await SendAsync(Events.Boot("CP-1", 1)));
+        var next = marksSeq ? 2 : 1;
+        Assert.Equal(new IngestOutcome("CP-1", next, true, RejectReason.None), await SendAsync(Events.Boot("CP-1", next)));
     }
 
     [Fact]
@@ -431,6 +451,215 @@ public abstract class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invalid_utf8_inside_a_string_fails_only_its_own_message_and_the_rest_of_the_batch_is_stored()
+    {
+        // The report: 200-odd bytes whose fault code holds bytes that are not UTF-8, from a charger's real topic.
+        var bad = Events.FaultRaised("CP-BAD", 1, "GFXX").ToUtf8Json();
+        var at = bad.AsSpan().IndexOf("GFXX"u8);
+        bad[at + 2] = 0xC3;
+        bad[at + 3] = 0x28;
+
+        var batch = await _pipeline.HandleEventsAsync(
+        [
+            Message(Events.Boot("CP-OK", 1)),
+            new IngestMessage(Topics.Events("CP-BAD"), bad),
+            Message(Events.FaultRaised("CP-OK", 2, FaultCatalogue.GroundFailure, Severity.Critical)),
+        ], Ct);
+
+        Assert.Equal(new[] { true, false, true }, batch.Outcomes.Select(o => o.Stored));
+        Assert.Equal(RejectReason.MalformedJson, batch.Outcomes[1].Rejected);
+        Assert.Equal(new Dictionary<string, long> { ["CP-OK"] = 2, ["CP-BAD"] = 1 }, batch.Acks);
+        Assert.Equal(FaultCatalogue.GroundFailure, Assert.Single(await Store.ListActiveFaultsAsync("CP-OK", Ct)).Code);
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal(("CP-BAD", "MalformedJson", bad.Length), (letter.ChargerId, letter.Reason, letter.PayloadBytes));
+        var marker = Assert.Single(await Store.QueryEventsAsync(new EventQuery("CP-BAD"), Ct));
+        using var data = System.Text.Json.JsonDocument.Parse(marker.DataJson);
+        Assert.Equal(bad, data.RootElement.GetProperty("payload").GetBytesFromBase64());
+    }
+
+    [Fact]
+    public async Task A_rejected_seq_between_valid_ones_is_recorded_as_rejected_and_the_stream_and_its_ack_move_past_it()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+        var rejected = Encoding.UTF8.GetString(Events.Counters("CP-1", 2).ToUtf8Json()).Replace("\"energyWh\":2000", "\"energyWh\":\"lots\"", StringComparison.Ordinal);
+        var later = Events.FaultRaised("CP-1", 3, FaultCatalogue.HighTemperature);
+
+        // The later event arrives first and waits behind the refused seq 2 ...
+        var waiting = await SendAsync(later);
+        Assert.Equal((true, (long?)1), (waiting.Stored, waiting.AckUpTo));
+        Assert.Equal(new[] { 2L, 2 }, await OpenGaps("CP-1"));
+
+        // ... which the cloud will never accept: it is recorded as rejected, and the stream goes on past it.
+        var outcome = await SendAsync("ev/v1/CP-1/events", rejected);
+
+        Assert.Equal((RejectReason.InvalidData, (long?)3), (outcome.Rejected, outcome.AckUpTo));
+        Assert.Empty(await OpenGaps("CP-1"));
+        Assert.Equal(new SequenceState(3, 3), await Store.GetSequenceStateAsync("CP-1", Ct));
+        Assert.Equal(new[] { EventTypes.Boot, RejectedEvents.Type, EventTypes.FaultRaised }, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Select(e => e.Type));
+        Assert.Equal(FaultCatalogue.HighTemperature, Assert.Single(await Store.ListActiveFaultsAsync("CP-1", Ct)).Code);
+
+        // The agent resends it before the ack reached it: nothing new, not even a second dead letter.
+        var resent = await SendAsync("ev/v1/CP-1/events", rejected);
+        Assert.Equal((RejectReason.InvalidData, (long?)3), (resent.Rejected, resent.AckUpTo));
+        Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal(3, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Other_bytes_under_a_stored_seq_are_dead_lettered_and_change_nothing()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+
+        var outcome = await SendAsync("ev/v1/CP-1/events", "{\"seq\":1,\"v\":\"forged\"}");
+
+        Assert.Equal((RejectReason.InvalidField, (long?)1), (outcome.Rejected, outcome.AckUpTo));
+        Assert.Equal(EventTypes.Boot, Assert.Single(await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Type);
+        Assert.Contains("seq 1 is taken", Assert.Single(await Store.ListDeadLettersAsync(10, Ct)).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_type_from_a_newer_agent_is_kept_applied_as_no_change_and_acknowledged()
+    {
+        await SendAsync(Events.Boot("CP-1", 1));
+        var newer = Envelope.Create("CP-1", 2, Events.TsOf(2), "cmd-result.v2", new CountersData { EnergyWh = 5 }, ProtocolJsonContext.Default.CountersData);
+
+        var outcome = await SendAsync(newer);
+        var then = await SendAsync(Events.State("CP-1", 3, DiagnosticState.Booting, DiagnosticState.Operational));
+
+        Assert.Equal(new IngestOutcome("CP-1", 2, Stored: true, RejectReason.None), outcome);
+        Assert.Equal(3, then.AckUpTo);
+        var kept = (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct))[1];
+        Assert.Equal(("cmd-result.v2", newer.Data.GetRawText()), (kept.Type, kept.DataJson));
+        Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal(DiagnosticState.Operational, (await Store.GetChargerAsync("CP-1", Ct))!.State);
+    }
+
+    [Fact]
+    public async Task A_message_the_store_refuses_fails_alone_and_the_rest_of_its_batch_is_stored()
+    {
+        var refusing = new FailingStore(Store) { RefuseCharger = "CP-X" };
+        var pipeline = NewPipeline(new IngestOptions(), refusing);
+
+        var batch = await pipeline.HandleEventsAsync(
+        [
+            Message(Events.Boot("CP-1", 1)), Message(Events.Boot("CP-X", 1)), Message(Events.Counters("CP-1", 2)),
+        ], Ct);
+
+        Assert.Equal(new[] { true, false, true }, batch.Outcomes.Select(o => o.Stored));
+        Assert.Equal(new Dictionary<string, long> { ["CP-1"] = 2, ["CP-X"] = 1 }, batch.Acks);
+        Assert.Equal(RejectedEvents.Type, Assert.Single(await Store.QueryEventsAsync(new EventQuery("CP-X"), Ct)).Type);
+        var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Equal(("CP-X", DeadLetterReasons.Unprocessable), (letter.ChargerId, letter.Reason));
+        Assert.Contains("the store refused it", letter.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_that_fails_even_the_dead_letter_makes_the_batch_fail_so_nothing_is_acknowledged()
+    {
+        var refusing = new FailingStore(Store) { RefuseCharger = "CP-X", RefuseDeadLetters = true };
+        var pipeline = NewPipeline(new IngestOptions(), refusing);
+
+        await Assert.ThrowsAsync<InjectedStoreFailure>(() => pipeline.HandleEventsAsync([Message(Events.Boot("CP-X", 1))], Ct));
+
+        Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
+        Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-X"), Ct));
+    }
+
+    /// <summary>How many mutated envelopes <see cref="Mutated_envelopes_from_one_charger_fail_only_themselves_and_every_dead_letter_is_counted"/> sends.</summary>
+    protected virtual int FuzzMessages => 100_000;
+
+    [Fact]
+    public async Task Mutated_envelopes_from_one_charger_fail_only_themselves_and_every_dead_letter_is_counted()
+    {
+        const int seed = 20261202;
+        var mutator = new EnvelopeMutator(new Random(seed));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var pipeline = new IngestPipeline(Store, Options.Create(new IngestOptions()), _clock, NullLogger<IngestPipeline>.Instance, new IngestMetrics(meters));
+        long deadLettersCounted = 0, rejectedCounted = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "charger.ingest.dead_letters")
+            {
+                Interlocked.Add(ref deadLettersCounted, value);
+            }
+            else if (instrument.Name == "charger.ingest.messages" && tags.ToArray().Any(t => t.Value as string is "rejected" or "conflict"))
+            {
+                Interlocked.Add(ref rejectedCounted, value);
+            }
+        });
+        listener.Start();
+
+        // Batches as the MQTT ingress makes them: the flooding charger's mutated envelopes (now and then a valid one), with a
+        // valid event of another charger every 25 messages.
+        var ok = 0L;
+        var rejected = 0;
+        var fuzzSeq = 0L;
+        var batches = 0;
+        while (fuzzSeq < FuzzMessages)
+        {
+            var batch = new List<IngestMessage>(250);
+            var okIndexes = new List<int>();
+            while (batch.Count < 250 && fuzzSeq < FuzzMessages)
+            {
+                if (batch.Count % 25 == 0)
+                {
+                    okIndexes.Add(batch.Count);
+                    batch.Add(Message(Events.FaultRaised("CP-OK", ++ok, FaultCatalogue.GroundFailure, Severity.Critical)));
+                    continue;
+                }
+
+                var valid = mutator.Valid("CP-F", ++fuzzSeq);
+                batch.Add(fuzzSeq % 50 == 0 ? Message(valid) : new IngestMessage(Topics.Events("CP-F"), mutator.Mutate(valid)));
+            }
+
+            IngestBatchOutcome outcome;
+            try
+            {
+                outcome = await pipeline.HandleEventsAsync(batch, Ct);
+            }
+            catch (Exception ex)
+            {
+                Assert.Fail($"batch {batches} (seed {seed}) threw: {ex}");
+                throw;
+            }
+
+            batches++;
+            Assert.Equal(batch.Count, outcome.Outcomes.Count);
+            foreach (var i in okIndexes)
+            {
+                Assert.True(outcome.Outcomes[i].Stored, $"batch {batches}: the other charger's event was not stored: {outcome.Outcomes[i]}");
+            }
+
+            Assert.Equal(ok, outcome.Acks["CP-OK"]);
+            rejected += outcome.Outcomes.Count(o => o.Rejected != RejectReason.None);
+        }
+
+        // The other charger's stream is whole and in order; the flooding charger's stream holds no hole below its ack.
+        Assert.Equal(new SequenceState(ok, ok), await Store.GetSequenceStateAsync("CP-OK", Ct));
+        Assert.Equal(FaultCatalogue.GroundFailure, Assert.Single(await Store.ListActiveFaultsAsync("CP-OK", Ct)).Code);
+        var flooded = await Store.GetSequenceStateAsync("CP-F", Ct);
+        Assert.InRange(flooded.AppliedSeq, 1, flooded.MaxStoredSeq);
+        var below = await Store.QueryEventsAsync(new EventQuery("CP-F") { Limit = int.MaxValue, AfterSeq = 0 }, Ct);
+        Assert.Equal(flooded.AppliedSeq, below.Count(e => e.Seq <= flooded.AppliedSeq));
+
+        // Every refused message was counted (as rejected, or as a conflict when it reused a stored seq or id), and every dead
+        // letter written is counted in the metrics.
+        var letters = await Store.ListDeadLettersAsync(int.MaxValue, Ct);
+        Assert.Equal(rejected, Interlocked.Read(ref rejectedCounted));
+        Assert.Equal(letters.Count, Interlocked.Read(ref deadLettersCounted));
+        Assert.InRange(letters.Count, FuzzMessages / 2, rejected);
+    }
+
+    [Fact]
     public async Task Store_failure_in_the_middle_of_a_batch_keeps_nothing_and_the_redelivered_batch_is_stored_exactly_once()
     {
         var failing = new FailingStore(Store) { FailApplies = 1 };
@@ -441,7 +670,7 @@ public abstract class IngestPipelineTests : IAsyncLifetime
             Message(Events.Counters("CP-2", 1)),
         ];
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.HandleEventsAsync(batch, Ct));
+        await Assert.ThrowsAsync<InjectedStoreFailure>(() => pipeline.HandleEventsAsync(batch, Ct));
 
         Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct));
         Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-2"), Ct));
@@ -505,20 +734,29 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
 {
     public int FailApplies { get; set; }
 
+    /// <summary>Events of this charger are refused as a value the store cannot take (not as a failing store).</summary>
+    public string? RefuseCharger { get; set; }
+
+    /// <summary>Dead letters fail as a failing store would.</summary>
+    public bool RefuseDeadLetters { get; set; }
+
     public Task<T> InTransactionAsync<T>(IReadOnlyCollection<string> chargerIds, Func<IEventStoreTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         ((IEventBatchStore)inner).InTransactionAsync(chargerIds, tx => work(new Failing(tx, this)), cancellationToken);
 
     private sealed class Failing(IEventStoreTransaction tx, FailingStore owner) : IEventStoreTransaction
     {
         public Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken ct) => tx.GetSequenceStatesAsync(chargerIds, ct);
-        public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct) => tx.AppendAsync(events, ct);
+        public Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken ct) =>
+            events.Any(e => e.ChargerId == owner.RefuseCharger && e.Type != RejectedEvents.Type)
+                ? throw new System.Text.EncoderFallbackException("injected: a value the store cannot encode")
+                : tx.AppendAsync(events, ct);
         public Task RecordGapsAsync(IReadOnlyList<SeqGap> gaps, CancellationToken ct) => tx.RecordGapsAsync(gaps, ct);
         public async Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken ct)
         {
             await tx.ApplyAsync(changes, ct);
             if (owner.FailApplies-- > 0)
             {
-                throw new InvalidOperationException("injected store failure after the apply");
+                throw new InjectedStoreFailure("injected store failure after the apply");
             }
         }
 
@@ -526,7 +764,8 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
         public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(string chargerId, long afterSeq, int limit, CancellationToken ct) => tx.QueryEventsAsync(chargerId, afterSeq, limit, ct);
         public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(IReadOnlyList<(string ChargerId, long AppliedSeq)> chargers, DateTimeOffset closedAt, CancellationToken ct) => tx.CloseGapsAsync(chargers, closedAt, ct);
         public Task TouchAsync(IReadOnlyCollection<string> chargerIds, DateTimeOffset seenAt, CancellationToken ct) => tx.TouchAsync(chargerIds, seenAt, ct);
-        public Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken ct) => tx.AddDeadLettersAsync(deadLetters, ct);
+        public Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken ct) =>
+            owner.RefuseDeadLetters && deadLetters.Count > 0 ? throw new InjectedStoreFailure("injected: the store is failing") : tx.AddDeadLettersAsync(deadLetters, ct);
     }
 
     public Task<AppendResult> AppendAsync(StoredEvent storedEvent, CancellationToken ct) => inner.AppendAsync(storedEvent, ct);
@@ -547,3 +786,6 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
     public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken ct) => inner.QueryEventsAsync(query, ct);
     public Task CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 }
+
+/// <summary>A failure of the database itself, as a full disk or a lost connection raises it.</summary>
+internal sealed class InjectedStoreFailure(string message) : System.Data.Common.DbException(message);

@@ -12,6 +12,9 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
     private static readonly CancellationToken Ct = CancellationToken.None;
     private PostgresStoreFixture? _db;
 
+    /// <inheritdoc />
+    protected override int FuzzMessages => 20_000;
+
     protected override async Task<IEventStore> CreateStoreAsync()
     {
         _db = await PostgresStoreFixture.CreateAsync(Clock);
