@@ -75,7 +75,19 @@ public class EventHubsIngressProcessor : PluggableCheckpointStoreEventProcessor<
         var statuses = new List<(string ChargerId, ReadOnlyMemory<byte> Payload, DateTimeOffset At)>();
         foreach (var eventData in batch)
         {
-            var (topic, payload, source) = EventHubsMessage.Map(eventData, _topicProperties);
+            string? topic;
+            ReadOnlyMemory<byte> payload;
+            string source;
+            try
+            {
+                (topic, payload, source) = EventHubsMessage.Map(eventData, _topicProperties);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Whatever one event holds, it fails alone: dead-lettered below as having no usable topic.
+                (topic, payload, source) = (null, eventData.EventBody?.ToMemory() ?? ReadOnlyMemory<byte>.Empty, $"its topic could not be read: {ex.Message}");
+            }
+
             if (topic is null)
             {
                 // No usable topic: the pipeline dead-letters it (BadTopic) under a topic that says where it came from.

@@ -169,7 +169,7 @@ public sealed class IngestPipeline : IIngestPipeline
 
     private Item Reject(string topic, string? chargerId, ReadOnlyMemory<byte> payload, RejectReason reason, string reasonCode, string detail, DateTimeOffset receivedAt)
     {
-        if (chargerId is null || !RejectedEvents.TryReadSeq(payload.Span, out var seq))
+        if (chargerId is null || !RejectedEvents.TryReadSeq(payload.Span, chargerId, out var seq))
         {
             return Item.Rejected(topic, chargerId, payload, reason, reasonCode, detail);
         }

@@ -22,10 +22,15 @@ public static class RejectedEvents
     /// <summary>The type of a marker. Reserved by the cloud: an agent's event of this type is refused.</summary>
     public const string Type = "rejected";
 
-    /// <summary>The seq named at the top level of <paramref name="payload"/>, if one is readable (an integer &gt;= 1).</summary>
-    public static bool TryReadSeq(ReadOnlySpan<byte> payload, out long seq)
+    /// <summary>
+    /// The seq named at the top level of <paramref name="payload"/>, if one is readable (an integer &gt;= 1) and the
+    /// message does not name another charger than <paramref name="chargerId"/> (a seq of another charger's stream is not
+    /// this one's to mark).
+    /// </summary>
+    public static bool TryReadSeq(ReadOnlySpan<byte> payload, string chargerId, out long seq)
     {
         seq = 0;
+        long found = 0;
         try
         {
             var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 64 });
@@ -34,16 +39,29 @@ public static class RejectedEvents
                 return false;
             }
 
-            while (reader.Read())
+            while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0))
             {
-                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
                 {
-                    return false;
-                }
+                    if (reader.ValueTextEquals("seq"u8))
+                    {
+                        if (found != 0 || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out found) || found < 1)
+                        {
+                            return false; // twice, or not a seq
+                        }
 
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("seq"u8))
-                {
-                    return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out seq) && seq >= 1;
+                        continue;
+                    }
+
+                    if (reader.ValueTextEquals("chargerId"u8))
+                    {
+                        if (!reader.Read() || (reader.TokenType == JsonTokenType.String && !reader.ValueTextEquals(chargerId)))
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    }
                 }
 
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
@@ -54,15 +72,15 @@ public static class RejectedEvents
         }
         catch (JsonException)
         {
-            // The JSON broke off before a seq: none is readable.
+            // The JSON broke off: what was read before holds.
         }
         catch (InvalidOperationException)
         {
-            // Skip() on a partial document.
+            // Skip() on a partial document, or an escape that decodes to nothing valid: what was read before holds.
         }
 
-        seq = 0;
-        return false;
+        seq = found;
+        return found >= 1;
     }
 
     /// <summary>

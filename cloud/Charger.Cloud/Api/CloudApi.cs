@@ -129,9 +129,10 @@ public static class CloudApi
             return problem!;
         }
 
-        if (type is not null && !EventTypes.All.Contains(type))
+        // A v1 type, the cloud's marker of a refused seq, or a newer agent's type kept for later.
+        if (type is not null && !EventTypes.All.Contains(type) && !EnvelopeValidator.IsTypeName(type))
         {
-            return BadParameter("type", $"'{type}' is not an event type; expected one of {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}.");
+            return BadParameter("type", $"'{type}' is not an event type name; v1 types are {string.Join(", ", EventTypes.All.Order(StringComparer.Ordinal))}, and '{RejectedEvents.Type}' marks a refused seq.");
         }
 
         if (!TryGetTime(q, "from", out var from, out problem) || !TryGetTime(q, "to", out var to, out problem))

@@ -95,6 +95,30 @@ public abstract class IngressContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bytes_that_are_not_utf8_fail_only_their_message_and_another_chargers_event_is_stored()
+    {
+        var flooder = await _ingress.ConnectAgentAsync("CP-1");
+        var other = await _ingress.ConnectAgentAsync("CP-2");
+        var bad = HubEvents.Envelope("CP-1", 1);
+        var at = bad.AsSpan().IndexOf("\"counters\""u8) + 2;
+        bad[at] = 0xC3;
+        bad[at + 1] = 0x28;
+
+        await SendAsync(flooder, bad);
+
+        // The refused seq is recorded as rejected: the charger's ack moves past it and it stops resending.
+        Assert.Equal(1, await flooder.NextAckAsync());
+        var dead = Assert.Single(await _ingress.Events.ListDeadLettersAsync(10, Ct));
+        Assert.Equal((RejectReason.MalformedJson.ToString(), "CP-1"), (dead.Reason, dead.ChargerId));
+
+        await SendAsync(other, HubEvents.Envelope("CP-2", 1));
+
+        Assert.Equal(1, await other.NextAckAsync());
+        Assert.Equal(Seqs(1), await StoredSeqsAsync("CP-2"));
+        Assert.Equal(RejectedEvents.Type, Assert.Single(await _ingress.Events.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Type);
+    }
+
+    [Fact]
     public async Task Event_naming_another_charger_than_its_topic_is_refused()
     {
         var agent = await _ingress.ConnectAgentAsync("CP-1");

@@ -124,7 +124,7 @@ public sealed class CloudApiTests(SeededCloudFactory factory) : IClassFixture<Se
     [InlineData("limit=1&limit=2", "limit")]
     [InlineData("afterSeq=-1", "afterSeq")]
     [InlineData("afterSeq=1.5", "afterSeq")]
-    [InlineData("type=reboot", "type")]
+    [InlineData("type=Re%20Boot", "type")]
     [InlineData("from=yesterday", "from")]
     [InlineData("to=2025-13-45", "to")]
     [InlineData("from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "to")]

@@ -50,6 +50,7 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Equal(2, Sample(text, "charger_ingest_messages_total", "outcome=\"stored\""));
         Assert.Equal(1, Sample(text, "charger_ingest_messages_total", "outcome=\"duplicate\""));
         Assert.Equal(1, Sample(text, "charger_ingest_messages_total", "outcome=\"rejected\""));
+        Assert.Equal(1, Sample(text, "charger_ingest_dead_letters_total", "reason=\"MalformedJson\""));
         Assert.Equal(2, Sample(text, "charger_ingest_delay_seconds_count"));
         Assert.NotNull(Sample(text, "dotnet_gc_collections_total"));
     }
