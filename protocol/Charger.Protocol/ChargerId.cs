@@ -15,6 +15,6 @@ public static partial class ChargerId
     public static string Require(string? id, string paramName = "chargerId") =>
         IsValid(id) ? id! : throw new ArgumentException($"'{id}' is not a valid charger id: expected [A-Za-z0-9._-]{{1,64}}.", paramName);
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -83,6 +83,8 @@ public sealed class TopicTests
         Assert.False(ChargerId.IsValid(new string('a', 65)));
         Assert.False(ChargerId.IsValid(""));
         Assert.False(ChargerId.IsValid("CP#1"));
+        Assert.False(ChargerId.IsValid("CP-1\n")); // '$' would match before a final newline; the pattern ends at \z
+        Assert.False(ChargerId.IsValid("\nCP-1"));
         Assert.False(ChargerId.IsValid(null));
     }
 }

@@ -16,7 +16,7 @@ internal sealed partial class DocsCommand(ConsoleContext context)
     /// <summary>Largest document served (bytes).</summary>
     public const long MaxBytes = 4 * 1024 * 1024;
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex ModelPattern();
 
     public async Task<JsonElement> RunAsync(ConsoleCall call, CancellationToken cancellationToken)

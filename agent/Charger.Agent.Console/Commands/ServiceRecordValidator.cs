@@ -16,10 +16,10 @@ internal static partial class ServiceRecordValidator
     public const int MaxParts = 50;
     public const int MaxTestResults = 100;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/#:-]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._/#:-]{0,63}\z")]
     private static partial Regex WorkOrderPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._/+-]{0,63}\z")]
     private static partial Regex PartPattern();
 
     /// <summary>The record for <paramref name="args"/> by <paramref name="engineer"/>; throws <c>bad-request</c> listing every problem.</summary>

@@ -139,6 +139,6 @@ public static partial class EngineerFile
     private static bool IsBase64(string? text) =>
         !string.IsNullOrEmpty(text) && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 
-    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._@-]{1,64}\z")]
     private static partial Regex IdPattern();
 }

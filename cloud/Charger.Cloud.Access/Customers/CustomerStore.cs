@@ -35,7 +35,7 @@ public sealed partial class CustomerStore : ICustomerDirectory
         _time = time;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,64}\z")]
     private static partial Regex IdPattern();
 
     /// <summary>True for a customer or charger id: 1-64 of A-Z, a-z, 0-9, '.', '_', '-'.</summary>

@@ -53,7 +53,7 @@ public sealed partial class UserStore : IStaffDirectory
         _options = options;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,63}\z")]
     private static partial Regex UserIdPattern();
 
     /// <summary>True for a valid login name: lower-case letters, digits, '.', '_' and '-', 1-64 characters, starting with a letter or digit.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Charger.Cloud.Core;
 using Charger.Cloud.Core.AfterSales;
@@ -71,7 +72,7 @@ public static class CloudApi
             return Task.CompletedTask;
         });
 
-    internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, IServiceProvider services, CancellationToken ct)
+    internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, IServiceProvider services, ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
@@ -84,7 +85,9 @@ public static class CloudApi
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return TypedResults.Problem(title: "The store is not available", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            // Anonymous callers learn that the store is down, not why: the cause (paths, tables, hosts) goes to the log.
+            CloudApiLog.StoreUnhealthy(loggers.CreateLogger("Charger.Cloud.Api"), ex);
+            return TypedResults.Problem(title: "The store is not available", detail: "See the cloud's log (event 2400) for the cause.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 
