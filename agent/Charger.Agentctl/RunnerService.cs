@@ -56,6 +56,11 @@ internal sealed partial class Runner
             throw new AgentUnreachableException($"the bundle from {socket} arrived damaged ({bytes.Length} of {data.Bytes} bytes, or its SHA-256 differs)");
         }
 
+        if (output is null && !FileNames.IsPlain(data.FileName))
+        {
+            throw new AgentUnreachableException($"the agent at {socket} named the bundle {FileNames.Show(data.FileName)}, which is not a plain file name: nothing was written");
+        }
+
         var path = Path.GetFullPath(output ?? data.FileName);
         var temporary = path + ".part";
         try
@@ -122,6 +127,11 @@ internal sealed partial class Runner
         if (document is null)
         {
             return code;
+        }
+
+        if (!FileNames.IsPlain(document.Info.Name))
+        {
+            throw new AgentUnreachableException($"the agent named the document {FileNames.Show(document.Info.Name)}, which is not a plain file name: nothing was written");
         }
 
         var directory = Path.Combine(env.StateDirectory, "docs");
