@@ -20,7 +20,7 @@ namespace Charger.Cloud.Store.Postgres;
 /// committed. Its statements work on many rows at once: <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
 /// RETURNING</c> for the events, and the applies in one <see cref="NpgsqlBatch"/> (one round trip).
 /// </remarks>
-public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore, IEventBatchStore
+public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore, IEventBatchStore, IEventFeed
 {
     private const string ChargerColumns = """
         c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
@@ -109,7 +109,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
 
         return database.WriteAsync(async (c, tx) =>
         {
-            await ApplyChangesAsync(c, tx, changes, cancellationToken);
+            await ApplyChangesAsync(c, tx, changes, new FeedNumbering(), cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -119,7 +119,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
     /// seq, from the seq before its first) and the projection changes of the run in seq order, all in one round trip
     /// (<see cref="NpgsqlBatch"/>); then checks that every move found its charger where it expected it.
     /// </summary>
-    private static async Task ApplyChangesAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<ProjectionChange> changes, CancellationToken ct)
+    private static async Task ApplyChangesAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<ProjectionChange> changes, FeedNumbering feed, CancellationToken ct)
     {
         if (changes.Count == 0)
         {
@@ -143,6 +143,12 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
                  WHERE charger_id = @c AND applied_seq = @prev
                 """,
                 ("@c", first.ChargerId), ("@seq", last.Seq), ("@prev", first.Seq - 1), ("@ts", Ms(last.EventTs)), ("@now", now)), first));
+
+            // Into the feed, in seq order: this transaction's id and the next indexes inside it.
+            Add(batch,
+                "UPDATE events SET apply_tx = pg_current_xact_id()::text::bigint, apply_idx = @base + (seq - @first) WHERE charger_id = @c AND seq BETWEEN @first AND @last",
+                ("@base", feed.Index + 1), ("@c", first.ChargerId), ("@first", first.Seq), ("@last", last.Seq));
+            feed.Index += last.Seq - first.Seq + 1;
             foreach (var change in run)
             {
                 AddProjection(batch, change);
@@ -503,6 +509,8 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
     /// <summary>One batch on one connection: every operation is one statement over all its rows (unnest) or one round trip.</summary>
     private sealed class Transaction(NpgsqlConnection c, NpgsqlTransaction tx) : IEventStoreTransaction
     {
+        private readonly FeedNumbering _feed = new();
+
         public async Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken cancellationToken)
         {
             var states = new Dictionary<string, SequenceState>(StringComparer.Ordinal);
@@ -634,7 +642,7 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
                 ("@at", gaps.Select(g => Ms(g.DetectedAt)).ToArray()), ("@closed", gaps.Select(g => Time(g.ClosedAt)).ToArray()));
         }
 
-        public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken) => ApplyChangesAsync(c, tx, changes, cancellationToken);
+        public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken) => ApplyChangesAsync(c, tx, changes, _feed, cancellationToken);
 
         public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken) =>
             SkipLostCoreAsync(c, tx, chargerId, fromSeq, toSeq, at, cancellationToken);
@@ -742,6 +750,35 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
         BlocksCharging = r.GetBoolean(11),
         Latching = r.GetBoolean(12),
     };
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedPosition after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+
+        // Transactions commit in any order, so only those below the oldest one still running are read: every transaction
+        // that could still add events has a higher id than anything returned, and one charger's applying transactions
+        // follow each other (its advisory lock is taken before the first write gives a transaction its id).
+        return database.ReadAsync(async c =>
+        {
+            await using var cmd = PostgresDatabase.Command(c, null,
+                """
+                SELECT charger_id, seq, event_id, type, ts, received_at, data, apply_tx, apply_idx
+                  FROM events
+                 WHERE apply_tx IS NOT NULL AND (apply_tx, apply_idx) > (@tx, @idx)
+                   AND apply_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+                 ORDER BY apply_tx, apply_idx
+                 LIMIT @limit
+                """, ("@tx", after.Tx), ("@idx", after.Index), ("@limit", limit));
+            return await ReadAllAsync(cmd, r => new FeedEvent(new FeedPosition(r.GetInt64(7), r.GetInt64(8)), ReadEvent(r)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>The feed indexes a transaction gives the events it applies (its id is the transaction's own).</summary>
+    private sealed class FeedNumbering
+    {
+        public long Index { get; set; }
+    }
 
     private static StoredEvent ReadEvent(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), r.GetGuid(2), r.GetString(3), Time(r, 4), Time(r, 5), r.GetString(6));

@@ -150,6 +150,27 @@ internal static class PostgresSchema
             PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
         );
         """,
+        // 5: the applied-event feed. Every event gets its feed position (apply_tx, apply_idx) in the transaction that
+        // applies it: apply_tx is that transaction's id (pg_current_xact_id), apply_idx counts inside it. Readers take only
+        // transactions below the oldest one still running (pg_snapshot_xmin), so positions become visible in order without
+        // a global lock. Events applied before this migration get (0, n) in (charger, seq) order. Areas keep their position
+        // in subscription_positions, written in the same transaction as what they derive from the events.
+        """
+        ALTER TABLE events ADD COLUMN apply_tx bigint NULL, ADD COLUMN apply_idx bigint NULL;
+        UPDATE events SET apply_tx = 0, apply_idx = r.n
+          FROM (SELECT e.charger_id AS c, e.seq AS s, row_number() OVER (ORDER BY e.charger_id, e.seq) AS n
+                  FROM events e JOIN chargers ch ON ch.charger_id = e.charger_id
+                 WHERE e.seq <= ch.applied_seq) AS r
+         WHERE events.charger_id = r.c AND events.seq = r.s;
+        CREATE INDEX ix_events_applied ON events (apply_tx, apply_idx) WHERE apply_tx IS NOT NULL;
+
+        CREATE TABLE subscription_positions (
+            name       text COLLATE "C" NOT NULL PRIMARY KEY,
+            apply_tx   bigint NOT NULL,
+            apply_idx  bigint NOT NULL,
+            updated_at bigint NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

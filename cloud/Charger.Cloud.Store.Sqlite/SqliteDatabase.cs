@@ -131,6 +131,12 @@ public sealed class SqliteDatabase : IDisposable
         return await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    internal static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var cmd = Command(connection, tx, sql, parameters);
+        return await cmd.ExecuteScalarAsync(cancellationToken);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -10,7 +10,7 @@ namespace Charger.Cloud.Store.Sqlite;
 /// The <see cref="IEventStore"/> on a <see cref="SqliteDatabase"/>, and its batched write path (<see cref="IEventBatchStore"/>):
 /// a whole ingest batch in one transaction of the single writer connection, one commit.
 /// </summary>
-public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEventBatchStore
+public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEventBatchStore, IEventFeed
 {
     private const string ChargerColumns = """
         c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
@@ -110,7 +110,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
 
         return database.WriteAsync(async (c, tx) =>
         {
-            await ApplyChangesAsync(c, tx, changes, cancellationToken);
+            await ApplyChangesAsync(c, tx, changes, new FeedNumbering(), cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -119,7 +119,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
     /// Applies runs of consecutive seqs of one charger each with one conditional move of its applied seq (to the run's last
     /// seq, from the seq before its first), then the projection changes of the run in seq order.
     /// </summary>
-    private static async Task ApplyChangesAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<ProjectionChange> changes, CancellationToken ct)
+    private static async Task ApplyChangesAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<ProjectionChange> changes, FeedNumbering feed, CancellationToken ct)
     {
         foreach (var run in ProjectionRuns.Split(changes))
         {
@@ -140,6 +140,14 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
             {
                 throw new ConcurrentApplyException($"Cannot apply seq {first.Seq} of {first.ChargerId}: its applied seq is not {first.Seq - 1}.");
             }
+
+            // Into the feed, in seq order: this transaction's number (one writer at a time: the next after the highest),
+            // and the next indexes inside it.
+            feed.Tx ??= Convert.ToInt64(await SqliteDatabase.ScalarAsync(c, tx, "SELECT COALESCE(MAX(apply_tx), 0) + 1 FROM events WHERE apply_tx IS NOT NULL", ct), CultureInfo.InvariantCulture);
+            await SqliteDatabase.ExecuteAsync(c, tx,
+                "UPDATE events SET apply_tx = @tx, apply_idx = @base + (seq - @first) WHERE charger_id = @c AND seq BETWEEN @first AND @last", ct,
+                ("@tx", feed.Tx.Value), ("@base", feed.Index + 1), ("@c", first.ChargerId), ("@first", first.Seq), ("@last", last.Seq));
+            feed.Index += last.Seq - first.Seq + 1;
 
             foreach (var change in run)
             {
@@ -472,6 +480,8 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
     /// <summary>One batch on the writer connection: statements run one by one inside the transaction (in process, no round trips).</summary>
     private sealed class Transaction(SqliteConnection c, SqliteTransaction tx) : IEventStoreTransaction
     {
+        private readonly FeedNumbering _feed = new();
+
         public async Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken cancellationToken)
         {
             var states = new Dictionary<string, SequenceState>(StringComparer.Ordinal);
@@ -512,7 +522,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
             }
         }
 
-        public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken) => ApplyChangesAsync(c, tx, changes, cancellationToken);
+        public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken) => ApplyChangesAsync(c, tx, changes, _feed, cancellationToken);
 
         public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken) =>
             SkipLostCoreAsync(c, tx, chargerId, fromSeq, toSeq, at, cancellationToken);
@@ -591,6 +601,34 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         BlocksCharging = r.GetInt64(11) != 0,
         Latching = r.GetInt64(12) != 0,
     };
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedPosition after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+
+        // SQLite commits one writer at a time, in the order of apply_tx: whatever a reader sees is a prefix of the feed.
+        return database.ReadAsync(async c =>
+        {
+            await using var cmd = SqliteDatabase.Command(c, null,
+                """
+                SELECT charger_id, seq, event_id, type, ts, received_at, data, apply_tx, apply_idx
+                  FROM events
+                 WHERE apply_tx IS NOT NULL AND (apply_tx, apply_idx) > (@tx, @idx)
+                 ORDER BY apply_tx, apply_idx
+                 LIMIT @limit
+                """, ("@tx", after.Tx), ("@idx", after.Index), ("@limit", limit));
+            return await ReadAllAsync(cmd, r => new FeedEvent(new FeedPosition(r.GetInt64(7), r.GetInt64(8)), ReadEvent(r)), cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>The feed position a transaction gives the events it applies.</summary>
+    private sealed class FeedNumbering
+    {
+        public long? Tx { get; set; }
+
+        public long Index { get; set; }
+    }
 
     private static StoredEvent ReadEvent(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt64(1), Guid.Parse(r.GetString(2)), r.GetString(3), Time(r.GetInt64(4)), Time(r.GetInt64(5)), r.GetString(6));

@@ -143,6 +143,27 @@ internal static class SqliteSchema
             PRIMARY KEY (namespace, event_hub, consumer_group, partition_id)
         );
         """,
+        // 5: the applied-event feed. Every event gets its feed position (apply_tx, apply_idx) in the transaction that
+        // applies it: apply_tx numbers the applying transactions (one writer at a time), apply_idx counts inside one. Events
+        // applied before this migration get (0, n) in (charger, seq) order. Areas keep their position in
+        // subscription_positions, written in the same transaction as what they derive from the events.
+        """
+        ALTER TABLE events ADD COLUMN apply_tx INTEGER NULL;
+        ALTER TABLE events ADD COLUMN apply_idx INTEGER NULL;
+        UPDATE events SET apply_tx = 0, apply_idx = r.n
+          FROM (SELECT e.charger_id AS c, e.seq AS s, ROW_NUMBER() OVER (ORDER BY e.charger_id, e.seq) AS n
+                  FROM events e JOIN chargers ch ON ch.charger_id = e.charger_id
+                 WHERE e.seq <= ch.applied_seq) AS r
+         WHERE events.charger_id = r.c AND events.seq = r.s;
+        CREATE INDEX ix_events_applied ON events (apply_tx, apply_idx) WHERE apply_tx IS NOT NULL;
+
+        CREATE TABLE subscription_positions (
+            name       TEXT    NOT NULL PRIMARY KEY,
+            apply_tx   INTEGER NOT NULL,
+            apply_idx  INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

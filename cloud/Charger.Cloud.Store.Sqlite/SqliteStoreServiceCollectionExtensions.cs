@@ -21,6 +21,7 @@ public static class SqliteStoreServiceCollectionExtensions
         services.TryAddSingleton<SqliteDatabase>();
         services.TryAddSingleton<SqliteEventStore>();
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.TryAddSingleton<IEventFeed>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.TryAddSingleton<SqliteChargerCredentialStore>();
         services.TryAddSingleton<IChargerCredentialStore>(sp => sp.GetRequiredService<SqliteChargerCredentialStore>());
         services.TryAddSingleton<SqliteEventHubsCheckpointStore>();

@@ -368,9 +368,9 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.Empty(await OpenGaps("CP-1"));
     }
 
-    private static IngestMessage Message(Envelope e) => new(Topics.Events(e.ChargerId), e.ToUtf8Json());
+    protected static IngestMessage Message(Envelope e) => new(Topics.Events(e.ChargerId), e.ToUtf8Json());
 
-    private static IngestMessage Message(string topic, string json) => new(topic, Encoding.UTF8.GetBytes(json));
+    protected static IngestMessage Message(string topic, string json) => new(topic, Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public async Task Batch_with_copies_inside_it_and_of_stored_events_stores_each_once()
@@ -563,6 +563,35 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 
         Assert.Empty(await Store.ListDeadLettersAsync(10, Ct));
         Assert.Empty(await Store.QueryEventsAsync(new EventQuery("CP-X"), Ct));
+    }
+
+    [Fact]
+    public async Task Applied_events_enter_the_feed_in_apply_order_each_chargers_in_seq_order_and_waiting_ones_only_once_applied()
+    {
+        var feed = (IEventFeed)Store;
+        await SendAsync(Events.Boot("CP-1", 1));
+        await _pipeline.HandleEventsAsync([Message(Events.Counters("CP-2", 1)), Message(Events.Counters("CP-1", 3)), Message(Events.Counters("CP-2", 2))], Ct);
+
+        // CP-1 seq 3 waits behind seq 2: not in the feed yet.
+        var first = await feed.ReadAsync(FeedPosition.Start, 100, Ct);
+        Assert.Equal(["CP-1#1", "CP-2#1", "CP-2#2"], first.Select(f => $"{f.Event.ChargerId}#{f.Event.Seq}"));
+        Assert.Equal(first.Select(f => f.Position).Order(), first.Select(f => f.Position));
+        Assert.Equal(first.Count, first.Select(f => f.Position).Distinct().Count());
+
+        await SendAsync(Events.Counters("CP-1", 2));
+
+        // Read on from the last position: exactly what was applied since, in seq order.
+        var next = await feed.ReadAsync(first[^1].Position, 100, Ct);
+        Assert.Equal(["CP-1#2", "CP-1#3"], next.Select(f => $"{f.Event.ChargerId}#{f.Event.Seq}"));
+        Assert.True(next[0].Position > first[^1].Position);
+        Assert.Empty(await feed.ReadAsync(next[^1].Position, 100, Ct));
+        Assert.Equal(["CP-1#1", "CP-2#1"], (await feed.ReadAsync(FeedPosition.Start, 2, Ct)).Select(f => $"{f.Event.ChargerId}#{f.Event.Seq}"));
+
+        // A resend changes nothing in the feed; a rejected seq is in it (it moves the stream like any applied event).
+        await SendAsync(Events.Boot("CP-1", 1));
+        await SendAsync("ev/v1/CP-1/events", "{\"seq\":4,\"v\":9}");
+        var last = Assert.Single(await feed.ReadAsync(next[^1].Position, 100, Ct));
+        Assert.Equal(("CP-1", 4L, RejectedEvents.Type), (last.Event.ChargerId, last.Event.Seq, last.Event.Type));
     }
 
     /// <summary>How many mutated envelopes <see cref="Mutated_envelopes_from_one_charger_fail_only_themselves_and_every_dead_letter_is_counted"/> sends.</summary>

@@ -30,6 +30,64 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
     }
 
     [Fact]
+    public async Task A_reader_following_the_feed_while_two_receivers_write_gets_every_event_once_and_each_chargers_in_seq_order()
+    {
+        const int chargers = 20, perCharger = 40;
+        var second = new PostgresDatabase(_db!.ConnectionString);
+        try
+        {
+            IngestPipeline[] receivers = [NewPipeline(new IngestOptions()), NewPipeline(new IngestOptions(), new PostgresEventStore(second))];
+            var feed = (IEventFeed)Store;
+            var seen = new List<FeedEvent>();
+            using var writing = new CancellationTokenSource();
+
+            // The reader goes on from the last position it got, as a subscription does, while both receivers commit in any
+            // order: a transaction that commits after a later one must not be skipped.
+            // It stops once the writers are done and it has read as many events as were written (a transaction of another
+            // test on the same server can hold the feed back for a moment; it never hides an event for good).
+            var reader = Task.Run(async () =>
+            {
+                var at = FeedPosition.Start;
+                var deadline = DateTime.UtcNow.AddMinutes(2);
+                while (!(writing.IsCancellationRequested && seen.Count >= chargers * perCharger) && DateTime.UtcNow < deadline)
+                {
+                    var page = await feed.ReadAsync(at, 37, Ct);
+                    seen.AddRange(page);
+                    at = page.Count > 0 ? page[^1].Position : at;
+                    if (page.Count == 0)
+                    {
+                        await Task.Delay(5); // a poll: the next read is the signal
+                    }
+                }
+            });
+            var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+            {
+                for (var seq = 1; seq <= perCharger; seq++)
+                {
+                    // Each receiver writes half the chargers, a batch of several chargers at a time.
+                    var batch = Enumerable.Range(0, chargers).Where(c => c % 2 == w).Select(c => Message(Events.Counters($"CP-{c}", seq))).ToList();
+                    await receivers[w].HandleEventsAsync(batch, Ct);
+                }
+            })).ToList();
+            await Task.WhenAll(writers);
+            await writing.CancelAsync();
+            await reader;
+
+            Assert.Equal(chargers * perCharger, seen.Count);
+            Assert.Equal(seen.Count, seen.Select(f => (f.Event.ChargerId, f.Event.Seq)).Distinct().Count());
+            Assert.Equal(seen.Select(f => f.Position).Order(), seen.Select(f => f.Position));
+            foreach (var charger in seen.GroupBy(f => f.Event.ChargerId))
+            {
+                Assert.Equal(Enumerable.Range(1, perCharger).Select(i => (long)i), charger.Select(f => f.Event.Seq));
+            }
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Three_receivers_on_one_database_given_every_event_in_any_order_apply_each_once_in_seq_order()
     {
         const int count = 60;

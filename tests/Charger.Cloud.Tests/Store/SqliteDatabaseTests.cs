@@ -71,6 +71,10 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.False(gap.Lost);
         var migrated = Assert.Single(await store.QueryServiceRecordsAsync(new ServiceRecordQuery(), Ct)); // seq 5 waits behind the gap
         Assert.Equal((2L, "repair", "eng-1", "WO-1", true), (migrated.Seq, migrated.Kind, migrated.EngineerId, migrated.WorkOrderRef, migrated.CustomerConfirmed));
+
+        // Migration 5: the applied event enters the feed before every later transaction (tx 0); the waiting one does not.
+        var feed = await store.ReadAsync(FeedPosition.Start, 10, Ct);
+        Assert.Equal([(new FeedPosition(0, 1), "CP-1", 2L)], feed.Select(f => (f.Position, f.Event.ChargerId, f.Event.Seq)));
     }
 
     [Fact]
