@@ -20,8 +20,26 @@ public static class CloudCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<IngestMetrics>();
+        services.TryAddSingleton<AppliedEventsSignal>();
         services.TryAddSingleton<IngestPipeline>();
         services.TryAddSingleton<IIngestPipeline>(sp => sp.GetRequiredService<IngestPipeline>());
+        return services;
+    }
+
+    /// <summary>
+    /// Runs every registered <see cref="IEventSubscriber"/> on the store's <see cref="IEventFeed"/> (hosted
+    /// <see cref="EventSubscriptions"/>, settings in <see cref="SubscriptionOptions.SectionName"/>). An area registers its
+    /// subscriber with <c>services.AddSingleton&lt;IEventSubscriber, TheSubscriber&gt;()</c>.
+    /// </summary>
+    public static IServiceCollection AddEventSubscriptions(this IServiceCollection services)
+    {
+        services.AddOptions<SubscriptionOptions>()
+            .BindConfiguration(SubscriptionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AppliedEventsSignal>();
+        services.AddHostedService<EventSubscriptions>();
         return services;
     }
 }

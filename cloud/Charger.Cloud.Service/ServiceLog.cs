@@ -11,8 +11,8 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Alarm {AlarmId} cleared: {ChargerId} {Code}")]
     public static partial void AlarmCleared(ILogger logger, long alarmId, string chargerId, string code);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Projector: {ChargerId} was advanced by another receiver from seq {Seq}; re-reading")]
-    public static partial void CursorRace(ILogger logger, string chargerId, long seq);
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Debug, Message = "Subscription {Name}: another receiver moved it from {Position} first; reading on from where it is")]
+    public static partial void PositionRace(ILogger logger, string name, Charger.Cloud.Core.FeedPosition position);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Projector pass failed; retrying at the next interval")]
     public static partial void ProjectorFailed(ILogger logger, Exception exception);

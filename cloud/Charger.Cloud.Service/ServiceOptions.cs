@@ -13,8 +13,11 @@ public sealed class ServiceOptions : IValidatableObject
     /// <summary>Run the alarm projector and the SLA monitor in this process.</summary>
     public bool EnableProjector { get; set; } = true;
 
-    /// <summary>How often the projector looks for new events (it also wakes when this process stores one).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often chargers are checked for silence (Offline alarms). Events reach the projector through the feed's
+    /// subscription (<c>Cloud:Subscriptions</c>), not through this interval.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Events applied per transaction.</summary>
     [Range(1, 10_000)]

@@ -1,3 +1,4 @@
+using Charger.Cloud.Core;
 using Charger.Cloud.Core.AfterSales;
 using Charger.Cloud.Data;
 using Charger.Cloud.Service.Alarms;
@@ -60,6 +61,8 @@ public static class ServiceServiceCollectionExtensions
         if (configuration.GetValue($"{ServiceOptions.SectionName}:{nameof(ServiceOptions.EnableProjector)}", true))
         {
             services.AddSingleton<IHostedService, ServiceWorker>();
+            services.AddSingleton<IEventSubscriber>(sp => sp.GetRequiredService<ServiceProjector>());
+            services.AddEventSubscriptions();
         }
 
         return services;

@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-using Charger.Cloud.Core;
 using Charger.Cloud.Service.Alarms;
 using Charger.Cloud.Service.Sla;
 using Microsoft.Extensions.Hosting;
@@ -9,28 +7,23 @@ using Microsoft.Extensions.Options;
 namespace Charger.Cloud.Service;
 
 /// <summary>
-/// Runs the <see cref="ServiceProjector"/> every <c>Service:PollInterval</c>, and earlier when this process's ingest
-/// stores an event (a <see cref="MeterListener"/> on the receiver's <c>charger.ingest.messages</c> counter of the same
-/// meter factory: no coupling to the ingest code, and a missed signal only delays to the next poll); and the
-/// <see cref="SlaMonitor"/> every <c>Service:SlaCheckInterval</c>.
+/// The service area's timers: the <see cref="ServiceProjector"/>'s check for silent chargers every
+/// <c>Service:PollInterval</c>, and the <see cref="SlaMonitor"/> every <c>Service:SlaCheckInterval</c>. Events reach the
+/// projector through its subscription of the applied-event feed (<c>EventSubscriptions</c>), not from here.
 /// </summary>
 public sealed class ServiceWorker(
-    ServiceProjector projector, SlaMonitor sla, IOptions<ServiceOptions> options, TimeProvider time, ILogger<ServiceWorker> logger, IMeterFactory? meters = null)
+    ServiceProjector projector, SlaMonitor sla, IOptions<ServiceOptions> options, TimeProvider time, ILogger<ServiceWorker> logger)
     : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private MeterListener? _listener;
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        StartListening();
         var nextSla = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await projector.RunOnceAsync(stoppingToken);
+                await projector.CheckOfflineAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -51,53 +44,7 @@ public sealed class ServiceWorker(
                 nextSla = time.GetUtcNow() + options.Value.SlaCheckInterval;
             }
 
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var tick = Task.Delay(options.Value.PollInterval, time, delay.Token);
-            await Task.WhenAny(tick, _wake.WaitAsync(delay.Token));
-            await delay.CancelAsync();
+            await Task.Delay(options.Value.PollInterval, time, stoppingToken);
         }
-    }
-
-    private void StartListening()
-    {
-        if (meters is null)
-        {
-            return;
-        }
-
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == IngestMetrics.MeterName && instrument.Name == "charger.ingest.messages" && ReferenceEquals(instrument.Meter.Scope, meters))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<long>((_, _, _, _) =>
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                try
-                {
-                    _wake.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already signalled.
-                }
-            }
-        });
-        _listener.Start();
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _listener?.Dispose();
-        _wake.Dispose();
-        base.Dispose();
-        GC.SuppressFinalize(this);
     }
 }

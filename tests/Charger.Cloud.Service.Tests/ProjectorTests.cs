@@ -1,3 +1,4 @@
+using Charger.Cloud.Core;
 using Charger.Cloud.Core.AfterSales;
 using Charger.Cloud.Data;
 using Charger.Cloud.Service.Data;
@@ -79,6 +80,59 @@ public abstract class ProjectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_wakes_the_subscription_at_once_without_waiting_for_its_poll()
+    {
+        // The poll interval runs on the fake clock, which does not move: only ingest's signal can wake the subscription.
+        var projector = Bed.NewProjector();
+        var errors = new ErrorLog<EventSubscriptions>();
+        using var subscriptions = new EventSubscriptions([projector], (IEventFeed)Bed.Store, Bed.Applied,
+            Microsoft.Extensions.Options.Options.Create(new SubscriptionOptions { PollInterval = TimeSpan.FromMinutes(10) }), Bed.Clock, errors);
+        await subscriptions.StartAsync(CancellationToken.None);
+        try
+        {
+            await Bed.BootAsync("CP-W");
+            await Bed.RaiseAsync("CP-W", FaultCatalogue.GroundFailure);
+
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await AlarmsAsync()).Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20); // polling the database as a reader would; the subscription itself is woken by the signal
+            }
+
+            Assert.True(errors.Errors.IsEmpty, string.Join("\n", errors.Errors));
+            var alarm = Assert.Single(await AlarmsAsync());
+            Assert.Equal(("CP-W", FaultCatalogue.GroundFailure), (alarm.ChargerId, alarm.Code));
+        }
+        finally
+        {
+            await subscriptions.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Events_applied_before_the_feed_existed_are_skipped_up_to_the_old_per_charger_cursor()
+    {
+        await Bed.BootAsync("CP-U");
+        await Bed.RaiseAsync("CP-U", FaultCatalogue.HighHumidity);
+        await Bed.RaiseAsync("CP-U", FaultCatalogue.HighHumidity);
+
+        // As migration 5 leaves a database the projector had worked on: the applied events at transaction 0 in seq order,
+        // and the old cursor saying seqs 1-2 were applied then.
+        await using (var db = Bed.Factory.Create())
+        {
+            await db.Database.ExecuteSqlRawAsync("UPDATE events SET apply_tx = 0, apply_idx = seq WHERE charger_id = 'CP-U'");
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO service_projector_cursors (charger_id, seq, updated_at) VALUES ('CP-U', 2, 0)");
+        }
+
+        await Bed.ProjectAsync();
+
+        // Only seq 3 was applied now: its raise is the alarm's first entry.
+        var alarm = Assert.Single(await AlarmsAsync());
+        var entry = Assert.Single(alarm.History);
+        Assert.Equal((AlarmAction.Raised, (long?)3), (entry.Action, entry.Seq));
+    }
+
+    [Fact]
     public async Task Two_projectors_on_one_database_apply_each_event_exactly_once()
     {
         string[] chargers = ["CP-A", "CP-B", "CP-C"];
@@ -111,9 +165,9 @@ public abstract class ProjectorTests : IAsyncLifetime
         Assert.Equal(36, alarms.Count);
         Assert.All(alarms, a => Assert.Equal(
             [AlarmAction.Raised, AlarmAction.ReRaised, AlarmAction.Cleared], a.History.OrderBy(h => h.Id).Select(h => h.Action)));
-        await using var db = Bed.Factory.Create();
-        var cursors = await db.Cursors.AsNoTracking().ToDictionaryAsync(c => c.ChargerId, c => c.Seq);
-        Assert.All(chargers, c => Assert.Equal(37, cursors[c]));
+        var feed = await ((IEventFeed)Bed.Store).ReadAsync(FeedPosition.Start, 1000, CancellationToken.None);
+        Assert.Equal(total, feed.Count);
+        Assert.Equal(feed[^1].Position, await first.ReadPositionAsync(CancellationToken.None));
         Assert.Equal(0, await Bed.ProjectAsync());
     }
 
@@ -345,4 +399,22 @@ public sealed class SqliteProjectorTests : ProjectorTests
 public sealed class PostgresProjectorTests : ProjectorTests
 {
     protected override DomainDbProvider Provider => DomainDbProvider.Postgres;
+}
+
+/// <summary>A logger that keeps what was logged at error level, for a test to show.</summary>
+internal sealed class ErrorLog<T> : Microsoft.Extensions.Logging.ILogger<T>
+{
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Error;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            Errors.Enqueue($"{formatter(state, exception)} {exception}");
+        }
+    }
 }

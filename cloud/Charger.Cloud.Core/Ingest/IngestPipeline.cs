@@ -29,9 +29,11 @@ public sealed class IngestPipeline : IIngestPipeline
     private readonly EnvelopeValidator _validator;
     private readonly StripedAsyncLock _locks;
     private readonly IngestMetrics? _metrics;
+    private readonly AppliedEventsSignal? _applied;
 
-    public IngestPipeline(IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null)
+    public IngestPipeline(IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null, AppliedEventsSignal? applied = null)
     {
+        _applied = applied;
         _metrics = metrics;
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
@@ -354,6 +356,12 @@ public sealed class IngestPipeline : IIngestPipeline
     {
         var storedAt = _time.GetUtcNow();
         _metrics?.Batch(items.Length);
+        if (result.Progress.Values.Any(p => p.Count > 0))
+        {
+            // Committed: the subscriptions of this process read the feed now.
+            _applied?.Raise();
+        }
+
         foreach (var gap in result.Gaps)
         {
             IngestLog.GapDetected(_logger, gap.ChargerId, gap.FromSeq, gap.ToSeq);

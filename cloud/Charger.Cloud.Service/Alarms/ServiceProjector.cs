@@ -6,104 +6,120 @@ using Charger.Cloud.Service.Data;
 using Charger.Cloud.Service.WorkOrders;
 using Charger.Protocol;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Charger.Cloud.Service.Alarms;
 
 /// <summary>
-/// Derives the service area's state from the chargers' applied events (read through <see cref="IEventStore"/>, never
-/// inside ingest): alarms from <c>fault.raised</c>/<c>fault.cleared</c>, work orders opened by policy from blocking
-/// faults, service records attached to work orders; and Offline alarms from the chargers' last-seen times.
+/// Derives the service area's state from the chargers' applied events, as a subscription of the applied-event feed
+/// (<see cref="IEventSubscriber"/>, named <c>service</c>): alarms from <c>fault.raised</c>/<c>fault.cleared</c>, work
+/// orders opened by policy from blocking faults, service records attached to work orders. Offline alarms come from the
+/// chargers' last-seen times, checked on a timer (<see cref="CheckOfflineAsync(CancellationToken)"/>).
 /// <para>
-/// Exactly once: each charger has a cursor row (<c>service_projector_cursors</c>); a batch of events is applied in one
-/// transaction that first moves the cursor conditionally (<c>update ... set seq = new where seq = old</c>). A second
-/// projector on the same database that read the same cursor updates no row, rolls back and re-reads; a crash before
-/// commit leaves cursor and effects as they were, so nothing is applied twice and nothing is lost.
+/// Exactly once: a batch of events is applied in one transaction that first moves the subscription's position
+/// conditionally (<see cref="SubscriptionPositions.TryAdvanceAsync"/>). A second receiver on the same database that read
+/// the same position moves no row, rolls back and reads on from where the first one left it; a crash before the commit
+/// leaves position and effects as they were, so nothing is applied twice and nothing is lost.
+/// </para>
+/// <para>
+/// Upgrade: before the feed, the projector kept a cursor per charger (<c>service_projector_cursors.seq</c>). Events that
+/// entered the feed with the migration (transaction 0) at or below their charger's cursor were applied then and are
+/// skipped; the rows stay as the lock of the offline check.
 /// </para>
 /// </summary>
 public sealed class ServiceProjector(
     IDomainDbFactory<ServiceDb> dbFactory,
     IEventStore store,
+    IEventFeed feed,
     WorkOrderService workOrders,
     ServiceAudit audit,
     IOptions<ServiceOptions> options,
     TimeProvider time,
-    ILogger<ServiceProjector> logger)
+    ILogger<ServiceProjector> logger) : IEventSubscriber
 {
+    /// <summary>The subscription's name in <c>subscription_positions</c>.</summary>
+    public const string SubscriptionName = "service";
+
     private ServiceOptions Options => options.Value;
 
-    /// <summary>One pass over every charger; returns the number of events applied by this projector.</summary>
+    /// <inheritdoc />
+    public string Name => SubscriptionName;
+
+    /// <summary>Catches up with the feed, then checks for silent chargers; returns the number of events applied by this projector.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var chargers = await store.ListChargersAsync(ct);
-        Dictionary<string, long> cursors;
-        Dictionary<string, Alarm> offline;
-        await using (var db = dbFactory.Create())
-        {
-            cursors = await db.Cursors.AsNoTracking().ToDictionaryAsync(c => c.ChargerId, c => c.Seq, StringComparer.Ordinal, ct);
-            offline = await db.Alarms.AsNoTracking().Where(a => a.Code == Alarm.OfflineCode && a.Status == AlarmStatus.Active)
-                .ToDictionaryAsync(a => a.ChargerId, StringComparer.Ordinal, ct);
-        }
-
-        var applied = 0;
-        foreach (var charger in chargers)
-        {
-            cursors.TryGetValue(charger.ChargerId, out var cursor);
-            while (charger.AppliedSeq > cursor)
-            {
-                var (count, next) = await ApplyBatchAsync(charger, cursor, ct);
-                applied += count;
-                if (next <= cursor)
-                {
-                    break;
-                }
-
-                cursor = next;
-            }
-
-            offline.TryGetValue(charger.ChargerId, out var alarm);
-            await CheckOfflineAsync(charger, cursor, alarm, ct);
-        }
-
+        var applied = await EventSubscriptions.CatchUpAsync(feed, this, Options.BatchSize, ct);
+        await CheckOfflineAsync(ct);
         return applied;
     }
 
-    private async Task<(int Count, long Cursor)> ApplyBatchAsync(ChargerView charger, long cursor, CancellationToken ct)
+    /// <inheritdoc />
+    public async Task<FeedPosition> ReadPositionAsync(CancellationToken cancellationToken)
     {
-        var events = (await store.QueryEventsAsync(new EventQuery(charger.ChargerId) { AfterSeq = cursor, Limit = Options.BatchSize }, ct))
-            .Where(e => e.Seq <= charger.AppliedSeq)
-            .ToList();
+        await using var db = dbFactory.Create();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        return await SubscriptionPositions.ReadAsync(db.Database.GetDbConnection(), null, Name, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> HandleAsync(FeedPosition from, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
         {
-            return (0, cursor);
+            return true;
         }
 
-        var to = events[^1].Seq;
         var now = time.GetUtcNow();
         var audits = new List<AuditEntry>();
         await using var db = dbFactory.Create();
-        await EnsureCursorAsync(db, charger.ChargerId, now, ct);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        var legacy = events[0].Position.Tx == 0
+            ? await db.Cursors.AsNoTracking().ToDictionaryAsync(c => c.ChargerId, c => c.Seq, StringComparer.Ordinal, cancellationToken)
+            : [];
+        await using (var tx = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            if (!await AdvanceAsync(db, charger.ChargerId, cursor, to, now, ct))
+            if (!await SubscriptionPositions.TryAdvanceAsync(db.Database.GetDbConnection(), tx.GetDbTransaction(), Name, from, events[^1].Position, now, cancellationToken))
             {
-                await tx.RollbackAsync(ct);
-                ServiceLog.CursorRace(logger, charger.ChargerId, cursor);
-                var current = await db.Cursors.AsNoTracking().Where(c => c.ChargerId == charger.ChargerId).Select(c => c.Seq).FirstAsync(ct);
-                return (0, current);
+                await tx.RollbackAsync(cancellationToken);
+                ServiceLog.PositionRace(logger, Name, from);
+                return false;
             }
 
             foreach (var e in events)
             {
-                await ApplyAsync(db, e, now, audits, ct);
+                if (e.Position.Tx == 0 && legacy.TryGetValue(e.Event.ChargerId, out var done) && e.Event.Seq <= done)
+                {
+                    continue; // applied before the upgrade, by the per-charger cursor
+                }
+
+                await ApplyAsync(db, e.Event, now, audits, cancellationToken);
             }
 
-            await tx.CommitAsync(ct);
+            await tx.CommitAsync(cancellationToken);
         }
 
-        await audit.RecordAsync(audits, ct);
-        return (events.Count, to);
+        await audit.RecordAsync(audits, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Raises an Offline alarm for each charger silent for <c>Service:OfflineAfter</c>, and clears it when heard from again.</summary>
+    public async Task CheckOfflineAsync(CancellationToken ct)
+    {
+        var chargers = await store.ListChargersAsync(ct);
+        Dictionary<string, Alarm> offline;
+        await using (var db = dbFactory.Create())
+        {
+            offline = await db.Alarms.AsNoTracking().Where(a => a.Code == Alarm.OfflineCode && a.Status == AlarmStatus.Active)
+                .ToDictionaryAsync(a => a.ChargerId, StringComparer.Ordinal, ct);
+        }
+
+        foreach (var charger in chargers)
+        {
+            offline.TryGetValue(charger.ChargerId, out var alarm);
+            await CheckOfflineAsync(charger, alarm, ct);
+        }
     }
 
     private static async Task EnsureCursorAsync(ServiceDb db, string chargerId, DateTimeOffset now, CancellationToken ct)
@@ -114,9 +130,9 @@ public sealed class ServiceProjector(
             $"INSERT INTO service_projector_cursors (charger_id, seq, updated_at) VALUES ({chargerId}, {0L}, {ms}) ON CONFLICT DO NOTHING", ct);
     }
 
-    private static async Task<bool> AdvanceAsync(ServiceDb db, string chargerId, long from, long to, DateTimeOffset now, CancellationToken ct) =>
-        await db.Cursors.Where(c => c.ChargerId == chargerId && c.Seq == from)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Seq, to).SetProperty(c => c.UpdatedAt, now), ct) == 1;
+    /// <summary>Locks the charger's row (PostgreSQL: until the transaction ends), serialising the offline check of two receivers.</summary>
+    private static async Task LockChargerAsync(ServiceDb db, string chargerId, DateTimeOffset now, CancellationToken ct) =>
+        await db.Cursors.Where(c => c.ChargerId == chargerId).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), ct);
 
     private async Task ApplyAsync(ServiceDb db, StoredEvent e, DateTimeOffset now, List<AuditEntry> audits, CancellationToken ct)
     {
@@ -313,7 +329,7 @@ public sealed class ServiceProjector(
     private static string Summary(ServiceRecordData r) =>
         string.Join("; ", new[] { r.Cause, r.Actions }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } s ? s : "repair record";
 
-    private async Task CheckOfflineAsync(ChargerView charger, long cursor, Alarm? active, CancellationToken ct)
+    private async Task CheckOfflineAsync(ChargerView charger, Alarm? active, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var silent = charger.LastSeen is { } seen && now - seen >= Options.OfflineAfter;
@@ -328,12 +344,8 @@ public sealed class ServiceProjector(
         await EnsureCursorAsync(db, charger.ChargerId, now, ct);
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            // Holding the cursor row serialises this with another projector's check of the same charger.
-            if (!await AdvanceAsync(db, charger.ChargerId, cursor, cursor, now, ct))
-            {
-                await tx.RollbackAsync(ct);
-                return;
-            }
+            // Holding the charger's row serialises this with another receiver's check of the same charger.
+            await LockChargerAsync(db, charger.ChargerId, now, ct);
 
             var key = Alarm.KeyOf(charger.ChargerId, Alarm.OfflineCode);
             var alarm = await db.Alarms.FirstOrDefaultAsync(a => a.ActiveKey == key, ct);

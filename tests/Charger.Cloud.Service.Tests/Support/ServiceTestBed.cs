@@ -43,7 +43,7 @@ public sealed class ServiceTestBed : IAsyncDisposable
         }
 
         Factory = new DomainDbFactory<ServiceDb>(database.Database, ServiceDb.HistoryTable, o => new SqliteServiceDb(o), o => new PostgresServiceDb(o));
-        Pipeline = new IngestPipeline(Store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), Clock, NullLogger<IngestPipeline>.Instance);
+        Pipeline = new IngestPipeline(Store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), Clock, NullLogger<IngestPipeline>.Instance, applied: Applied);
         WorkOrders = NewWorkOrderService();
     }
 
@@ -56,6 +56,9 @@ public sealed class ServiceTestBed : IAsyncDisposable
     public IEventStore Store { get; }
 
     public IngestPipeline Pipeline { get; }
+
+    /// <summary>Raised by <see cref="Pipeline"/> after each commit that applied events.</summary>
+    public AppliedEventsSignal Applied { get; } = new();
 
     public IDomainDbFactory<ServiceDb> Factory { get; }
 
@@ -88,7 +91,7 @@ public sealed class ServiceTestBed : IAsyncDisposable
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<WorkOrderService>.Instance);
 
     public ServiceProjector NewProjector() => new(
-        Factory, Store, NewWorkOrderService(), new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Microsoft.Extensions.Options.Options.Create(Options), Clock,
+        Factory, Store, (IEventFeed)Store, NewWorkOrderService(), new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Microsoft.Extensions.Options.Options.Create(Options), Clock,
         NullLogger<ServiceProjector>.Instance);
 
     public SlaMonitor NewSlaMonitor() => new(Factory, new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Clock, NullLogger<SlaMonitor>.Instance);

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Charger.Cloud.Core;
+
+/// <summary>Settings of <see cref="EventSubscriptions"/> (section <c>Cloud:Subscriptions</c>).</summary>
+public sealed class SubscriptionOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Cloud:Subscriptions";
+
+    /// <summary>
+    /// How often each subscription reads the feed when nothing woke it: what this process's ingest applies wakes it at
+    /// once; this interval is how late it sees what another receiver on the same database applied.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Events handed to a subscriber at once (one transaction of the subscriber).</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>The wait before a subscriber that failed is tried again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+}
