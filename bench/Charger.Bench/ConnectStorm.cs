@@ -179,7 +179,7 @@ internal static class ConnectStorm
     }
 
     /// <summary>utime + stime of a process, in clock ticks (100 per second on Linux).</summary>
-    private static long CpuTicks(int pid)
+    internal static long CpuTicks(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

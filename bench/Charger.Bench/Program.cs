@@ -53,13 +53,18 @@ switch (command)
         // the same clients against mosquitto in the same run. Needs ulimit -n above 2 x N + 100 (each side holds N sockets).
         await ConnectStorm.RunAsync(Option("--count", 10_000), Option("--seconds", 60));
         break;
+    case "alarms":
+        // charger-bench alarms [--chargers 10000] [--faulting 10] [--seconds 60] [--label TEXT] [--cloud-dll PATH]: the cloud's idle
+        // CPU with N chargers known, and how soon the service area handles a fault (docs/benchmarks.md, issue 10).
+        await AlarmBench.RunAsync(Option("--chargers", 10_000), Option("--faulting", 10), Option("--seconds", 60), Text("--label") ?? "this build", Text("--cloud-dll"));
+        break;
     case "all":
         await Benchmarks.LatencyAsync(Option("--count", 200));
         await Benchmarks.DrainAsync(Option("--count", 100_000));
         await Benchmarks.ResidentMemoryAsync(Option("--minutes", 10), null, null);
         break;
     default:
-        Console.Error.WriteLine("usage: charger-bench latency|drain|rss|ingest|storm|all [--count N] [--minutes M]");
+        Console.Error.WriteLine("usage: charger-bench latency|drain|rss|ingest|storm|alarms|all [--count N] [--minutes M]");
         return 2;
 }
 
