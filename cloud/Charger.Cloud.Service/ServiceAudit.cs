@@ -31,4 +31,11 @@ public sealed class ServiceAudit(IAuditLog? log, ILogger<ServiceAudit> logger)
     }
 
     public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => RecordAsync([entry], cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="entries"/> inside <paramref name="transaction"/> (the caller's, on the same database), so
+    /// they commit with the change they describe; a refusal fails the caller's transaction, which is then retried whole.
+    /// </summary>
+    public Task RecordInAsync(IReadOnlyList<AuditEntry> entries, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
+        log is null || entries.Count == 0 ? Task.CompletedTask : log.RecordAsync(entries, transaction, cancellationToken);
 }

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Charger.Cloud.Access.Data;
 using Charger.Cloud.Core.AfterSales;
 using Charger.Cloud.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Charger.Cloud.Access;
 
@@ -16,6 +18,24 @@ public sealed class AuditLog : IAuditLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         return AppendAsync(ToRow(entry), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(IReadOnlyList<AuditEntry> entries, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        // The caller's connection and transaction: the rows commit with the caller's change or not at all.
+        await using var db = _db.Create();
+        db.Database.SetDbConnection(transaction.Connection!, contextOwnsConnection: false);
+        await db.Database.UseTransactionAsync(transaction, cancellationToken);
+        db.AuditLog.AddRange(entries.Select(ToRow));
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Appends a row (the request safety net adds method, route and status).</summary>

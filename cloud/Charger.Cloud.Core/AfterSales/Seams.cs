@@ -14,6 +14,13 @@ public interface IAuditLog
 {
     /// <summary>Appends an entry durably; throws when it cannot be stored.</summary>
     Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends entries inside <paramref name="transaction"/>, the caller's open transaction on the same database: they
+    /// commit or roll back with the change they describe. Throws when they cannot be written (the caller's transaction
+    /// then fails with them).
+    /// </summary>
+    Task RecordAsync(IReadOnlyList<AuditEntry> entries, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken);
 }
 
 /// <summary>How much service a customer is owed; SLA policies are per tier and priority (the policy's 客户等级).</summary>

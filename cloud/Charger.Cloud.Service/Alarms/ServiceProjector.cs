@@ -24,6 +24,10 @@ namespace Charger.Cloud.Service.Alarms;
 /// leaves position and effects as they were, so nothing is applied twice and nothing is lost.
 /// </para>
 /// <para>
+/// The audit rows of a batch are written in the same transaction (<see cref="ServiceAudit.RecordInAsync"/>): a batch
+/// whose audit cannot be written is not applied, and is tried again.
+/// </para>
+/// <para>
 /// Upgrade: before the feed, the projector kept a cursor per charger (<c>service_projector_cursors.seq</c>). Events that
 /// entered the feed with the migration (transaction 0) at or below their charger's cursor were applied then and are
 /// skipped; the rows stay as the lock of the offline check.
@@ -97,10 +101,11 @@ public sealed class ServiceProjector(
                 await ApplyAsync(db, e.Event, now, audits, cancellationToken);
             }
 
+            // The audit rows of this batch commit with it, or neither does.
+            await audit.RecordInAsync(audits, tx.GetDbTransaction(), cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
 
-        await audit.RecordAsync(audits, cancellationToken);
         return true;
     }
 
@@ -371,10 +376,9 @@ public sealed class ServiceProjector(
                 audits.Add(new AuditEntry(now, Actor.System, "alarm.clear", "alarm", Id(alarm.Id), $"{charger.ChargerId} Offline"));
             }
 
+            await audit.RecordInAsync(audits, tx.GetDbTransaction(), ct);
             await tx.CommitAsync(ct);
         }
-
-        await audit.RecordAsync(audits, ct);
     }
 
     private static AlarmHistoryEntry History(Alarm alarm, DateTimeOffset at, AlarmAction action, Actor actor, string? reason, long? seq) => new()

@@ -90,8 +90,8 @@ public sealed class ServiceTestBed : IAsyncDisposable
         Factory, Staff, NullCustomerDirectory.Instance, new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance),
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<WorkOrderService>.Instance);
 
-    public ServiceProjector NewProjector() => new(
-        Factory, Store, (IEventFeed)Store, NewWorkOrderService(), new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Microsoft.Extensions.Options.Options.Create(Options), Clock,
+    public ServiceProjector NewProjector(IAuditLog? audit = null) => new(
+        Factory, Store, (IEventFeed)Store, NewWorkOrderService(), new ServiceAudit(audit ?? Audit, NullLogger<ServiceAudit>.Instance), Microsoft.Extensions.Options.Options.Create(Options), Clock,
         NullLogger<ServiceProjector>.Instance);
 
     public SlaMonitor NewSlaMonitor() => new(Factory, new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Clock, NullLogger<SlaMonitor>.Instance);
@@ -187,6 +187,16 @@ public sealed class RecordingAuditLog : IAuditLog
         lock (_entries)
         {
             _entries.Add(entry);
+        }
+
+        return Task.CompletedTask;
+    }
+    /// <summary>Kept like the others (the transaction is the caller's; the real log is tested in AuditInTransactionTests).</summary>
+    public Task RecordAsync(IReadOnlyList<AuditEntry> entries, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        lock (_entries)
+        {
+            _entries.AddRange(entries);
         }
 
         return Task.CompletedTask;
