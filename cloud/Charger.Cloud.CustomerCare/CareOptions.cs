@@ -36,5 +36,8 @@ public sealed class CareNotFoundException(string message) : InvalidOperationExce
 /// <summary>The request conflicts with the current state (409).</summary>
 public sealed class CareConflictException(string message) : InvalidOperationException(message);
 
+/// <summary>The actor's role may do this in general, but not to this record (e.g. an inquiry routed to someone else): 403.</summary>
+public sealed class CareForbiddenException(string message) : InvalidOperationException(message);
+
 /// <summary>A seam this request needs is not configured in this host (503).</summary>
 public sealed class CareUnavailableException(string message) : InvalidOperationException(message);

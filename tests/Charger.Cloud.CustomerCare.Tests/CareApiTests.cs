@@ -44,6 +44,34 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     }
 
     [Fact]
+    public async Task Technical_support_answers_only_inquiries_routed_to_them_or_their_role()
+    {
+        using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);
+        using var assignee = await _host.AsAsync(Roles.TechnicalSupport, "ts-route-a");
+        using var colleague = await _host.AsAsync(Roles.TechnicalSupport, "ts-route-b");
+        var promised = _host.Clock.GetUtcNow().AddHours(2);
+        async Task<long> RouteAsync(object routing)
+        {
+            var created = await specialist.PostAsJsonAsync("/api/v1/inquiries", routing);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        }
+
+        var toPerson = await RouteAsync(new { channel = "phone", customerId = "CUST-1", content = "Is my charger safe?", routedToUser = "ts-route-a", promisedReplyBy = promised });
+        var toSupervisors = await RouteAsync(new { channel = "phone", customerId = "CUST-1", content = "Refund?", routedToRole = Roles.Supervisor, promisedReplyBy = promised });
+
+        // Another engineer of technical support, and anyone of technical support for an inquiry routed to supervisors: 403.
+        var refused = await colleague.PostAsJsonAsync($"/api/v1/inquiries/{toPerson}/answer", new { answer = "Yes." });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("ts-route-a", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await assignee.PostAsJsonAsync($"/api/v1/inquiries/{toSupervisors}/answer", new { answer = "Yes." })).StatusCode);
+
+        // The person it is routed to answers it; the specialist may answer the other one.
+        Assert.Equal(HttpStatusCode.OK, (await assignee.PostAsJsonAsync($"/api/v1/inquiries/{toPerson}/answer", new { answer = "Yes, after the RCD test." })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await specialist.PostAsJsonAsync($"/api/v1/inquiries/{toSupervisors}/answer", new { answer = "Forwarded to billing." })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_field_is_named_in_the_problem_details()
     {
         using var specialist = await _host.AsAsync(Roles.ServiceSpecialist);

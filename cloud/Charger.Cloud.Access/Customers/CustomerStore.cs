@@ -276,7 +276,11 @@ public sealed partial class CustomerStore : ICustomerDirectory
 /// <summary>How personal data is shown to roles that may not read it in clear.</summary>
 public static class Masking
 {
-    /// <summary><c>13812345678</c> -> <c>138****5678</c>; short numbers keep only their last two digits.</summary>
+    /// <summary>
+    /// <c>13812345678</c> -> <c>138****5678</c> (11 characters or more: the first three and the last four); shorter numbers
+    /// show at most their last four characters and never more than half of them: <c>12345678</c> -> <c>****5678</c>,
+    /// <c>123456</c> -> <c>****56</c>.
+    /// </summary>
     public static string? Phone(string? phone)
     {
         if (phone is null)
@@ -284,8 +288,14 @@ public static class Masking
             return null;
         }
 
-        return phone.Length >= 8 ? phone[..3] + new string('*', Math.Min(4, phone.Length - 7)) + phone[^4..]
-            : new string('*', Math.Max(0, phone.Length - 2)) + phone[Math.Max(0, phone.Length - 2)..];
+        if (phone.Length >= 11)
+        {
+            return phone[..3] + new string('*', phone.Length - 7) + phone[^4..];
+        }
+
+        var hidden = Math.Max(4, (phone.Length + 1) / 2);
+        var shown = Math.Clamp(phone.Length - hidden, 0, 4);
+        return new string('*', phone.Length - shown) + phone[(phone.Length - shown)..];
     }
 
     /// <summary><c>zhang@example.com</c> -> <c>z***@example.com</c>.</summary>

@@ -107,6 +107,14 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, CareSeams seams,
             throw new CareConflictException($"Inquiry {id} is already Answered (at {record.AnsweredAt:o} by {record.AnsweredBy}).");
         }
 
+        // Service specialists (who own the customer's contact) and supervisors answer any inquiry; technical support only
+        // those routed to them or to their role.
+        if (actor.Role == Roles.TechnicalSupport
+            && !(record.RoutedToUser == actor.UserId || (record.RoutedToUser is null && record.RoutedToRole == Roles.TechnicalSupport)))
+        {
+            throw new CareForbiddenException($"Inquiry {id} is routed to {Target(record)}; technical support answers only inquiries routed to them or to their role.");
+        }
+
         var late = record.PromisedReplyBy is { } promised && now > promised;
         record.Status = InquiryStatus.Answered;
         record.Answer = answer;
