@@ -41,6 +41,9 @@ internal static partial class ConsoleLog
     [LoggerMessage(EventId = 1609, Level = LogLevel.Warning, Message = "Console connection from {Origin} dropped: {Why}")]
     public static partial void ConnectionDropped(ILogger logger, string origin, string why);
 
+    [LoggerMessage(EventId = 1614, Level = LogLevel.Information, Message = "Console connection from {Origin} closed: no request for {IdleTimeout}")]
+    public static partial void IdleConnectionClosed(ILogger logger, string origin, TimeSpan idleTimeout);
+
     [LoggerMessage(EventId = 1610, Level = LogLevel.Warning, Message = "Console: removed a stale socket file at {SocketPath}")]
     public static partial void StaleSocketRemoved(ILogger logger, string socketPath);
 }

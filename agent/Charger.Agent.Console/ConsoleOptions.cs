@@ -48,6 +48,13 @@ public sealed class ConsoleOptions : IValidatableObject
     [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan LoginBackoffMax { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A connection that sends no request for this long is closed, so one member of the console group cannot hold the
+    /// connection slots by opening connections and sending nothing. agentctl opens one connection per command.
+    /// </summary>
+    [TimeSpanRange("00:00:05", "01:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Connections served at once; more are refused.</summary>
     [Range(1, 256)]
     public int MaxConnections { get; set; } = 16;

@@ -23,6 +23,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     private readonly ConsoleContext _context;
     private readonly ConsoleDispatcher _dispatcher;
     private readonly SemaphoreSlim _slots;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly Lock _gate = new();
@@ -40,6 +41,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _agent = agent;
+        _time = time;
         _logger = logger;
         _policy = policy ?? PeerAccessPolicy.ForThisProcess();
         SocketPath = options.ResolveSocketPath(dataDirectory);
@@ -155,14 +157,24 @@ public sealed class ConsoleServer : IAsyncDisposable
             while (!cancellationToken.IsCancellationRequested)
             {
                 byte[]? line;
-                try
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using (_time.CreateTimer(static state => ((CancellationTokenSource)state!).Cancel(), idle, _options.IdleTimeout, Timeout.InfiniteTimeSpan))
                 {
-                    line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (InvalidDataException ex)
-                {
-                    await WriteAsync(stream, ConsoleDispatcher.Error(ConsoleErrorCodes.BadRequest, $"Request refused: {ex.Message}."), cancellationToken).ConfigureAwait(false);
-                    return;
+                    try
+                    {
+                        line = await reader.ReadLineAsync(idle.Token).ConfigureAwait(false);
+                    }
+                    catch (InvalidDataException ex)
+                    {
+                        await WriteAsync(stream, ConsoleDispatcher.Error(ConsoleErrorCodes.BadRequest, $"Request refused: {ex.Message}."), cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Nothing asked for IdleTimeout: the slot goes back to the others.
+                        ConsoleLog.IdleConnectionClosed(_logger, peer.Origin, _options.IdleTimeout);
+                        return;
+                    }
                 }
 
                 if (line is null)
