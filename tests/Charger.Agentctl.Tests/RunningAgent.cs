@@ -38,12 +38,12 @@ internal sealed class RunningAgent : IAsyncDisposable
     private readonly Task _run;
     private readonly SimulatedCharger _board;
 
-    private RunningAgent(string root, ConsoleOptions options, bool simulated, bool requireCommissioning)
+    private RunningAgent(string root, ConsoleOptions options, bool simulated, bool requireCommissioning, int pinIterations)
     {
         Root = root;
         DataDirectory = Path.Combine(root, "fleet", ChargerId);
         Directory.CreateDirectory(DataDirectory);
-        EngineerFile.Add(Path.Combine(DataDirectory, "engineers.json"), Engineer, "Jane Doe", Pin, TimeProvider.System, iterations: 1_000);
+        EngineerFile.Add(Path.Combine(DataDirectory, "engineers.json"), Engineer, "Jane Doe", Pin, TimeProvider.System, iterations: pinIterations);
         _board = new SimulatedCharger(new BoardOptions(), null, TimeProvider.System, NullLoggerFactory.Instance, seed: 7);
         var diagnostics = new DiagnosticsOptions { PollInterval = TimeSpan.FromMilliseconds(50), RaiseSamples = 2, ClearSamples = 2 };
         Runtime = AgentRuntime.Create(
@@ -65,13 +65,16 @@ internal sealed class RunningAgent : IAsyncDisposable
     public ConsoleServer Server { get; }
     public string StateDirectory => Path.Combine(Root, "state");
 
-    /// <summary>Starts an agent and waits until it is Operational (or Commissioning, for a charger never commissioned).</summary>
-    public static async Task<RunningAgent> StartAsync(ConsoleOptions? options = null, bool simulated = true, bool requireCommissioning = false)
+    /// <summary>
+    /// Starts an agent and waits until it is Operational (or Commissioning, for a charger never commissioned). The PIN
+    /// hash is cheap (<paramref name="pinIterations"/>) unless a test needs the check to take as long as in the field.
+    /// </summary>
+    public static async Task<RunningAgent> StartAsync(ConsoleOptions? options = null, bool simulated = true, bool requireCommissioning = false, int pinIterations = 1_000)
     {
         var root = Directory.CreateTempSubdirectory("agentctl-tests-").FullName;
         // Traversable by other users, so that the permission tests reach the socket's own mode.
         File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
-        var agent = new RunningAgent(root, options ?? new ConsoleOptions(), simulated, requireCommissioning);
+        var agent = new RunningAgent(root, options ?? new ConsoleOptions(), simulated, requireCommissioning, pinIterations);
         await agent.WaitForStateAsync(requireCommissioning ? DiagnosticState.Commissioning : DiagnosticState.Operational);
         return agent;
     }

@@ -78,6 +78,21 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task Twelve_wrong_pins_at_once_are_counted_before_they_are_checked_so_at_most_five_are_tried()
+    {
+        // A PIN hash as costly as in the field, so that the checks overlap.
+        await using var agent = await RunningAgent.StartAsync(pinIterations: 600_000);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => agent.LoginAsync(pin: "000000")));
+
+        // "Login failed" means the PIN was checked; "Too many failed logins" means it was refused before any check.
+        var tried = attempts.Count(a => a.Err.Contains("Login failed", StringComparison.Ordinal));
+        Assert.InRange(tried, 1, 5);
+        Assert.Equal(12 - tried, attempts.Count(a => a.Err.Contains("Too many failed logins", StringComparison.Ordinal)));
+        Assert.All(attempts, a => Assert.Equal(ExitCodes.Refused, a.Code));
+    }
+
+    [Fact]
     public async Task Failures_from_one_caller_lock_out_every_engineer_from_that_caller()
     {
         await using var agent = await RunningAgent.StartAsync();

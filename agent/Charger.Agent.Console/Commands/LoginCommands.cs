@@ -19,7 +19,8 @@ internal sealed class LoginCommands(ConsoleContext context)
         }
 
         var keys = new[] { "engineer:" + engineer, "uid:" + call.Peer.Uid.ToString(CultureInfo.InvariantCulture) };
-        var wait = context.Throttle.RetryAfter(keys);
+        // Counted as a failure from here until the PIN proves right (parallel attempts cannot slip past the lock).
+        var wait = context.Throttle.Admit(keys);
         if (wait > TimeSpan.Zero)
         {
             await FailAsync(call, engineer, $"locked out after repeated failures; retry in {Seconds(wait)} s", cancellationToken).ConfigureAwait(false);
@@ -40,7 +41,7 @@ internal sealed class LoginCommands(ConsoleContext context)
 
         if (result != PinCheck.Accepted)
         {
-            var locked = context.Throttle.Fail(keys);
+            var locked = context.Throttle.RetryAfter(keys); // the failure was counted by Admit
             var why = result switch
             {
                 PinCheck.UnknownEngineer => "unknown engineer",

@@ -3,7 +3,8 @@ namespace Charger.Agent.Console.Security;
 /// <summary>
 /// Backs off logins after repeated failures, per key (an engineer id, a calling uid): after <c>threshold</c> failures a
 /// key is locked for <c>first</c>, doubling with each further failure up to <c>max</c>. Attempts while locked are refused
-/// without checking the PIN and do not extend the lock. A success clears the key.
+/// without checking the PIN and do not extend the lock. A success clears the key. <see cref="Admit"/> counts an attempt
+/// before its PIN is checked, so parallel attempts are counted too.
 /// </summary>
 public sealed class LoginThrottle(int threshold, TimeSpan first, TimeSpan max, TimeProvider time)
 {
@@ -29,28 +30,56 @@ public sealed class LoginThrottle(int threshold, TimeSpan first, TimeSpan max, T
         }
     }
 
-    /// <summary>Counts a failure for each key; returns the longest lock that now applies.</summary>
-    public TimeSpan Fail(params IEnumerable<string> keys)
+    /// <summary>
+    /// Lets one attempt through to the PIN check, or refuses it (returning how long the keys stay locked). An attempt let
+    /// through counts as a failure at once, atomically with the check of the lock, so attempts made in parallel cannot
+    /// all pass the lock before any of them fails: at most <c>threshold</c> PINs are checked before the lock. A success
+    /// clears the count (<see cref="Succeed"/>).
+    /// </summary>
+    public TimeSpan Admit(params IEnumerable<string> keys)
     {
+        var list = keys.ToList();
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            foreach (var key in keys)
+            var wait = RetryAfter(list);
+            if (wait > TimeSpan.Zero)
             {
-                var (failures, lockedUntil) = _keys.GetValueOrDefault(key);
-                failures++;
-                if (failures >= threshold)
-                {
-                    var doublings = Math.Min(failures - threshold, 30);
-                    var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(doublings, 20)), max.Ticks));
-                    lockedUntil = now + delay;
-                }
-
-                _keys[key] = (failures, lockedUntil);
+                return wait;
             }
+
+            Count(list, now);
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Counts a failure for each key; returns the longest lock that now applies.</summary>
+    public TimeSpan Fail(params IEnumerable<string> keys)
+    {
+        var list = keys.ToList();
+        lock (_gate)
+        {
+            Count(list, time.GetUtcNow());
         }
 
-        return RetryAfter(keys);
+        return RetryAfter(list);
+    }
+
+    private void Count(IEnumerable<string> keys, DateTimeOffset now)
+    {
+        foreach (var key in keys)
+        {
+            var (failures, lockedUntil) = _keys.GetValueOrDefault(key);
+            failures++;
+            if (failures >= threshold)
+            {
+                var doublings = Math.Min(failures - threshold, 30);
+                var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(doublings, 20)), max.Ticks));
+                lockedUntil = now + delay;
+            }
+
+            _keys[key] = (failures, lockedUntil);
+        }
     }
 
     /// <summary>Failures counted for <paramref name="key"/>.</summary>
