@@ -14,24 +14,8 @@ namespace Charger.Cloud.Service.Tests;
 /// in the same database: when the audit log refuses (a trigger here, a full table or a constraint in life), the batch is
 /// not applied at all and comes again; never a change without its audit line.
 /// </summary>
-public abstract class AuditInTransactionTests : IAsyncLifetime
+public abstract class AuditInTransactionTests : BedTests
 {
-    private ServiceTestBed? _bed;
-
-    protected abstract DomainDbProvider Provider { get; }
-
-    private ServiceTestBed Bed => _bed!;
-
-    public async Task InitializeAsync() => _bed = await ServiceTestBed.CreateAsync(Provider);
-
-    public async Task DisposeAsync()
-    {
-        if (_bed is not null)
-        {
-            await _bed.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task A_refused_audit_row_keeps_the_alarm_and_work_order_out_until_both_can_be_written()
     {

@@ -11,24 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Charger.Cloud.Service.Tests;
 
 /// <summary>The service projector against the real event store and ingest pipeline, on SQLite and on PostgreSQL.</summary>
-public abstract class ProjectorTests : IAsyncLifetime
+public abstract class ProjectorTests : BedTests
 {
-    private ServiceTestBed? _bed;
-
-    protected abstract DomainDbProvider Provider { get; }
-
-    private ServiceTestBed Bed => _bed!;
-
-    public async Task InitializeAsync() => _bed = await ServiceTestBed.CreateAsync(Provider);
-
-    public async Task DisposeAsync()
-    {
-        if (_bed is not null)
-        {
-            await _bed.DisposeAsync();
-        }
-    }
-
     private async Task<List<Alarm>> AlarmsAsync()
     {
         await using var db = Bed.Factory.Create();
