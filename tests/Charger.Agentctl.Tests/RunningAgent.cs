@@ -60,7 +60,7 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public string Root { get; }
     public string DataDirectory { get; }
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public ObservedClock Clock { get; } = new(DateTimeOffset.UtcNow);
     public AgentRuntime Runtime { get; }
     public ConsoleServer Server { get; }
     public string StateDirectory => Path.Combine(Root, "state");
@@ -165,5 +165,36 @@ internal static class Eventually
 
             await Task.Delay(20);
         }
+    }
+}
+
+/// <summary>
+/// The console's fake clock, which also says when a timer of a given due time is armed (e.g. a connection's idle timer),
+/// so a test advances the clock after the timer exists instead of guessing.
+/// </summary>
+internal sealed class ObservedClock(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(TimeSpan Due, TaskCompletionSource Armed)> _waiters = new();
+
+    /// <summary>Completes when a timer due in <paramref name="due"/> is next created.</summary>
+    public Task TimerArmedAsync(TimeSpan due)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Enqueue((due, armed));
+        return armed.Task;
+    }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        foreach (var (due, armed) in _waiters)
+        {
+            if (due == dueTime)
+            {
+                armed.TrySetResult();
+            }
+        }
+
+        return timer;
     }
 }

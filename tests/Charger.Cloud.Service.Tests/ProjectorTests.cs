@@ -67,7 +67,8 @@ public abstract class ProjectorTests : BedTests
     public async Task Ingest_wakes_the_subscription_at_once_without_waiting_for_its_poll()
     {
         // The poll interval runs on the fake clock, which does not move: only ingest's signal can wake the subscription.
-        var projector = Bed.NewProjector();
+        var projector = new ObservedSubscriber(Bed.NewProjector());
+        var faultHandled = projector.HandledAsync(e => e.Type == EventTypes.FaultRaised && e.ChargerId == "CP-W");
         var errors = new ErrorLog<EventSubscriptions>();
         using var subscriptions = new EventSubscriptions([projector], (IEventFeed)Bed.Store, Bed.Applied,
             Microsoft.Extensions.Options.Options.Create(new SubscriptionOptions { PollInterval = TimeSpan.FromMinutes(10) }), Bed.Clock, errors);
@@ -77,11 +78,7 @@ public abstract class ProjectorTests : BedTests
             await Bed.BootAsync("CP-W");
             await Bed.RaiseAsync("CP-W", FaultCatalogue.GroundFailure);
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await AlarmsAsync()).Count == 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20); // polling the database as a reader would; the subscription itself is woken by the signal
-            }
+            await faultHandled.WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.True(errors.Errors.IsEmpty, string.Join("\n", errors.Errors));
             var alarm = Assert.Single(await AlarmsAsync());
@@ -400,5 +397,40 @@ internal sealed class ErrorLog<T> : Microsoft.Extensions.Logging.ILogger<T>
         {
             Errors.Enqueue($"{formatter(state, exception)} {exception}");
         }
+    }
+}
+
+/// <summary>A subscriber passed through, which says when a batch holding a given event has been applied (committed).</summary>
+internal sealed class ObservedSubscriber(IEventSubscriber inner) : IEventSubscriber
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Func<StoredEvent, bool> Match, TaskCompletionSource Done)> _waiters = new();
+
+    public string Name => inner.Name;
+
+    /// <summary>Completes once a batch holding an event that matches has been applied.</summary>
+    public Task HandledAsync(Func<StoredEvent, bool> match)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Enqueue((match, done));
+        return done.Task;
+    }
+
+    public Task<FeedPosition> ReadPositionAsync(CancellationToken cancellationToken) => inner.ReadPositionAsync(cancellationToken);
+
+    public async Task<bool> HandleAsync(FeedPosition from, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        var applied = await inner.HandleAsync(from, events, cancellationToken);
+        if (applied)
+        {
+            foreach (var (match, done) in _waiters)
+            {
+                if (events.Any(e => match(e.Event)))
+                {
+                    done.TrySetResult();
+                }
+            }
+        }
+
+        return applied;
     }
 }

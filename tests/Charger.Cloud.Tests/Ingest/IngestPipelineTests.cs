@@ -39,8 +39,8 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 
     public Task DisposeAsync() => DestroyStoreAsync();
 
-    protected IngestPipeline NewPipeline(IngestOptions options, IEventStore? store = null) =>
-        new(store ?? _store, Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance);
+    protected IngestPipeline NewPipeline(IngestOptions options, IEventStore? store = null, AppliedEventsSignal? applied = null) =>
+        new(store ?? _store, Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance, applied: applied);
 
     private Task<IngestOutcome> SendAsync(Envelope e) => _pipeline.HandleEventAsync(Topics.Events(e.ChargerId), e.ToUtf8Json(), Ct);
 

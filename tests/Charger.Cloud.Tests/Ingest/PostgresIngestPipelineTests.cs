@@ -36,27 +36,38 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
         var second = new PostgresDatabase(_db!.ConnectionString);
         try
         {
-            IngestPipeline[] receivers = [NewPipeline(new IngestOptions()), NewPipeline(new IngestOptions(), new PostgresEventStore(second))];
+            // Both receivers raise one signal after each commit, as ingest does for the subscriptions of its process.
+            var applied = new AppliedEventsSignal();
+            IngestPipeline[] receivers =
+            [
+                NewPipeline(new IngestOptions(), applied: applied), NewPipeline(new IngestOptions(), new PostgresEventStore(second), applied),
+            ];
             var feed = (IEventFeed)Store;
             var seen = new List<FeedEvent>();
             using var writing = new CancellationTokenSource();
 
             // The reader goes on from the last position it got, as a subscription does, while both receivers commit in any
             // order: a transaction that commits after a later one must not be skipped.
-            // It stops once the writers are done and it has read as many events as were written (a transaction of another
-            // test on the same server can hold the feed back for a moment; it never hides an event for good).
+            // When it has read all there is, it waits for the next commit's signal (taken before the read, so none is missed).
+            // It stops once the writers are done and it has read as many events as were written: a transaction of another
+            // test on the same server can hold the feed back for a moment (then it reads again at once), never for good.
             var reader = Task.Run(async () =>
             {
                 var at = FeedPosition.Start;
                 var deadline = DateTime.UtcNow.AddMinutes(2);
                 while (!(writing.IsCancellationRequested && seen.Count >= chargers * perCharger) && DateTime.UtcNow < deadline)
                 {
+                    var committed = applied.Next();
                     var page = await feed.ReadAsync(at, 37, Ct);
                     seen.AddRange(page);
                     at = page.Count > 0 ? page[^1].Position : at;
-                    if (page.Count == 0)
+                    if (page.Count == 0 && writing.IsCancellationRequested)
                     {
-                        await Task.Delay(5); // a poll: the next read is the signal
+                        await Task.Yield();
+                    }
+                    else if (page.Count == 0)
+                    {
+                        await Task.WhenAny(committed, WhenCancelled(writing.Token));
                     }
                 }
             });
@@ -184,4 +195,6 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
             }
         }
     }
+
+    private static Task WhenCancelled(CancellationToken token) => Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default);
 }
