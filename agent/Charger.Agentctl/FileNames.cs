@@ -9,8 +9,7 @@ internal static class FileNames
     /// <summary>True for a name of one path segment that is safe to create in a directory of agentctl's choosing.</summary>
     public static bool IsPlain(string? name) =>
         name is { Length: > 0 and <= 255 }
-        && name is not "." and not ".."
-        && !name.StartsWith('.')
+        && !name.StartsWith('.') // hidden files, "." and ".."
         && !name.StartsWith('-')
         && name.AsSpan().IndexOfAny('/', '\\') < 0
         && !name.Any(char.IsControl)

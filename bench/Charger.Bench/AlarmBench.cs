@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Charger.EndToEnd.Tests;
 using Charger.Protocol;
+using Charger.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -46,7 +46,7 @@ internal static class AlarmBench
                 new BootData { Reason = "power-on", AgentVersion = "bench", Model = "EVB-22" }, ProtocolJsonContext.Default.BootData))));
         }
 
-        await Eventually.TrueAsync(async () => Stored(await cloud.Http.GetStringAsync("/metrics")) >= chargers, Wait, () => "the boots were not stored");
+        await Eventually.TrueAsync(async () => PrometheusText.Sum(await cloud.Http.GetStringAsync("/metrics"), "charger_ingest_messages_total", "outcome=\"stored\"") >= chargers, Wait, () => "the boots were not stored");
         Console.WriteLine($"# {label}: {chargers} chargers booted and stored in {boots.Elapsed.TotalSeconds:F1} s");
 
         // Let the areas catch up with the boots, then measure the idle cloud.
@@ -90,8 +90,4 @@ internal static class AlarmBench
     private static Task PublishAsync(IMqttClient client, string id, Envelope envelope) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Events(id)).WithPayload(envelope.ToUtf8Json())
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-
-    private static double Stored(string metrics) =>
-        metrics.Split('\n').Select(l => Regex.Match(l, "^charger_ingest_messages_total\\{[^}]*outcome=\"stored\"[^}]*\\} (\\S+)"))
-            .Where(m => m.Success).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 }

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Charger.Protocol;
 using Charger.Testing;
 using MQTTnet;
@@ -83,12 +81,12 @@ public sealed class FloodTests
         await Eventually.TrueAsync(async () =>
         {
             metrics = await cloud.Http.GetStringAsync("/metrics");
-            return Sum(metrics, "charger_ingest_messages_total") >= FloodMessages + 2;
-        }, Wait, () => $"the flood was not handled: {Sum(metrics, "charger_ingest_messages_total")} of {FloodMessages + 2} messages counted\n{Tail(cloud.Output)}");
-        Assert.Equal(FloodMessages + 2, Sum(metrics, "charger_ingest_messages_total"));
-        var refused = Sum(metrics, "charger_ingest_messages_total", "outcome=\"rejected\"") + Sum(metrics, "charger_ingest_messages_total", "outcome=\"conflict\"");
+            return PrometheusText.Sum(metrics, "charger_ingest_messages_total") >= FloodMessages + 2;
+        }, Wait, () => $"the flood was not handled: {PrometheusText.Sum(metrics, "charger_ingest_messages_total")} of {FloodMessages + 2} messages counted\n{Tail(cloud.Output)}");
+        Assert.Equal(FloodMessages + 2, PrometheusText.Sum(metrics, "charger_ingest_messages_total"));
+        var refused = PrometheusText.Sum(metrics, "charger_ingest_messages_total", "outcome=\"rejected\"") + PrometheusText.Sum(metrics, "charger_ingest_messages_total", "outcome=\"conflict\"");
         Assert.InRange(refused, FloodMessages / 2, FloodMessages);
-        Assert.Equal(refused, Sum(metrics, "charger_ingest_dead_letters_total"));
+        Assert.Equal(refused, PrometheusText.Sum(metrics, "charger_ingest_dead_letters_total"));
 
         var stored = (await cloud.GetJsonAsync($"/api/v1/chargers/CP-FLOOD/events?afterSeq={FloodMessages}")).GetProperty("items").EnumerateArray().Single();
         Assert.Equal((after.Id.ToString(), EventTypes.Counters), (stored.GetProperty("id").GetString(), stored.GetProperty("type").GetString()));
@@ -120,22 +118,6 @@ public sealed class FloodTests
                 .WithTopic(Topics.Events(chargerId)).WithPayload(p).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())));
             Assert.All(results, r => Assert.True(r.IsSuccess, $"the broker refused a publish: {r.ReasonCode} {r.ReasonString}"));
         }
-    }
-
-    /// <summary>The sum of a Prometheus counter's samples, optionally only those whose labels contain <paramref name="label"/>.</summary>
-    private static double Sum(string metrics, string name, string? label = null)
-    {
-        var sum = 0.0;
-        foreach (var line in metrics.Split('\n'))
-        {
-            var m = Regex.Match(line, "^" + Regex.Escape(name) + @"(\{(?<labels>[^}]*)\})? (?<value>\S+)");
-            if (m.Success && (label is null || m.Groups["labels"].Value.Contains(label, StringComparison.Ordinal)))
-            {
-                sum += double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return sum;
     }
 
     private static string Tail(string output) => output.Length <= 4000 ? output : output[^4000..];

@@ -48,37 +48,21 @@ public sealed class LoginThrottle(int threshold, TimeSpan first, TimeSpan max, T
                 return wait;
             }
 
-            Count(list, now);
-            return TimeSpan.Zero;
-        }
-    }
-
-    /// <summary>Counts a failure for each key; returns the longest lock that now applies.</summary>
-    public TimeSpan Fail(params IEnumerable<string> keys)
-    {
-        var list = keys.ToList();
-        lock (_gate)
-        {
-            Count(list, time.GetUtcNow());
-        }
-
-        return RetryAfter(list);
-    }
-
-    private void Count(IEnumerable<string> keys, DateTimeOffset now)
-    {
-        foreach (var key in keys)
-        {
-            var (failures, lockedUntil) = _keys.GetValueOrDefault(key);
-            failures++;
-            if (failures >= threshold)
+            foreach (var key in list)
             {
-                var doublings = Math.Min(failures - threshold, 30);
-                var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(doublings, 20)), max.Ticks));
-                lockedUntil = now + delay;
+                var (failures, lockedUntil) = _keys.GetValueOrDefault(key);
+                failures++;
+                if (failures >= threshold)
+                {
+                    var doublings = Math.Min(failures - threshold, 30);
+                    var delay = TimeSpan.FromTicks(Math.Min(first.Ticks * (1L << Math.Min(doublings, 20)), max.Ticks));
+                    lockedUntil = now + delay;
+                }
+
+                _keys[key] = (failures, lockedUntil);
             }
 
-            _keys[key] = (failures, lockedUntil);
+            return TimeSpan.Zero;
         }
     }
 

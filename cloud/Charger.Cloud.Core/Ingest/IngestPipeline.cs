@@ -163,7 +163,7 @@ public sealed class IngestPipeline : IIngestPipeline
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A defect of ours met by this message: it fails alone, and says so.
-            IngestLog.MessageNotHandled(_logger, TextSafety.Clean(TextSafety.Truncate(topic, MaxTopicChars)), ex);
+            IngestLog.MessageNotHandled(_logger, Clean(Truncate(topic, MaxTopicChars)), ex);
             return Reject(topic, topicChargerId, message.Payload, RejectReason.InvalidData, DeadLetterReasons.Unprocessable,
                 $"{ex.GetType().Name}: {ex.Message}", receivedAt);
         }
