@@ -33,13 +33,26 @@ public static class CloudCoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEventSubscriptions(this IServiceCollection services)
     {
+        services.AddSubscriptionBarrier();
+        services.TryAddSingleton<AppliedEventsSignal>();
+        services.AddHostedService<EventSubscriptions>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="SubscriptionBarrier"/> (with the settings in <see cref="SubscriptionOptions.SectionName"/>), for
+    /// views derived by a subscription; <see cref="AddEventSubscriptions"/> includes it. Without the subscriptions
+    /// running in this host, the barrier does not wait.
+    /// </summary>
+    public static IServiceCollection AddSubscriptionBarrier(this IServiceCollection services)
+    {
         services.AddOptions<SubscriptionOptions>()
             .BindConfiguration(SubscriptionOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<AppliedEventsSignal>();
-        services.AddHostedService<EventSubscriptions>();
+        services.TryAddSingleton<SubscriptionProgress>();
+        services.TryAddSingleton<SubscriptionBarrier>();
         return services;
     }
 }

@@ -46,6 +46,8 @@ public static class ServiceServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<WorkOrderService>>()));
         services.AddSingleton<ServiceProjector>();
+        services.AddSingleton<FleetFaults>();
+        services.AddSubscriptionBarrier();
         services.AddSingleton<SlaMonitor>();
         services.AddSingleton<IServiceFacts, ServiceFacts>();
         services.AddAuthorization();

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Charger.Cloud.Service;
 
 /// <summary>
-/// The service area's timers: the <see cref="ServiceProjector"/>'s check for silent chargers every
+/// The service area's timers: once at start, the upgrade of alarms raised before release 6
+/// (<see cref="ServiceProjector.CompleteEarlierAlarmsAsync"/>); the <see cref="ServiceProjector"/>'s check for silent chargers every
 /// <c>Service:PollInterval</c>, and the <see cref="SlaMonitor"/> every <c>Service:SlaCheckInterval</c>. Events reach the
 /// projector through its subscription of the applied-event feed (<c>EventSubscriptions</c>), not from here.
 /// </summary>
@@ -19,8 +20,26 @@ public sealed class ServiceWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextSla = time.GetUtcNow();
+        var earlierCompleted = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!earlierCompleted)
+            {
+                try
+                {
+                    var completed = await projector.CompleteEarlierAlarmsAsync(stoppingToken);
+                    earlierCompleted = true;
+                    if (completed > 0)
+                    {
+                        ServiceLog.EarlierAlarmsCompleted(logger, completed);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ServiceLog.ProjectorFailed(logger, ex);
+                }
+            }
+
             try
             {
                 await projector.CheckOfflineAsync(stoppingToken);

@@ -171,6 +171,11 @@ internal static class PostgresSchema
             updated_at bigint NOT NULL
         );
         """,
+        // 6: one model of faults. The fleet's view of active faults is the alarms the "service" subscription derives
+        // (Charger.Cloud.Service), no longer a table of the ingest transaction that could disagree with them.
+        """
+        DROP TABLE active_faults;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -16,12 +16,9 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         c.charger_id, c.state, c.online, c.last_seen, c.agent_version, c.firmware_version, c.model, c.serial,
         c.boot_reason, c.last_boot_at, c.applied_seq, c.last_event_at,
         (SELECT MAX(e.seq) FROM events e WHERE e.charger_id = c.charger_id) AS max_seq,
-        (SELECT COUNT(*) FROM active_faults f WHERE f.charger_id = c.charger_id) AS fault_count,
         (SELECT COUNT(*) FROM seq_gaps g WHERE g.charger_id = c.charger_id AND g.closed_at IS NULL) AS open_gaps
         """;
 
-    private const string FaultColumns =
-        "charger_id, code, component, severity, value, unit, raised_at, raised_event_id, raised_seq, cause, message, blocks_charging, latching";
 
     private const string EnsureCharger =
         "INSERT INTO chargers (charger_id, first_seen, online, applied_seq) VALUES (@c, @now, 0, 0) ON CONFLICT (charger_id) DO NOTHING";
@@ -175,29 +172,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         {
             await SqliteDatabase.ExecuteAsync(c, tx, "UPDATE chargers SET state = @state WHERE charger_id = @c", ct,
                 ("@c", change.ChargerId), ("@state", state.ToString()));
-        }
-
-        if (change.RaisedFault is { } f)
-        {
-            await SqliteDatabase.ExecuteAsync(c, tx,
-                $"""
-                INSERT INTO active_faults ({FaultColumns})
-                VALUES (@c, @code, @component, @severity, @value, @unit, @raisedAt, @eventId, @seq, @cause, @message, @blocks, @latching)
-                ON CONFLICT (charger_id, code) DO UPDATE SET
-                    component = excluded.component, severity = excluded.severity, value = excluded.value, unit = excluded.unit,
-                    raised_at = excluded.raised_at, raised_event_id = excluded.raised_event_id, raised_seq = excluded.raised_seq,
-                    cause = excluded.cause, message = excluded.message, blocks_charging = excluded.blocks_charging, latching = excluded.latching
-                """, ct,
-                ("@c", change.ChargerId), ("@code", f.Code), ("@component", f.Component), ("@severity", f.Severity.ToWire()),
-                ("@value", f.Value), ("@unit", f.Unit), ("@raisedAt", Ms(f.RaisedAt)), ("@eventId", Id(f.RaisedEventId)),
-                ("@seq", f.RaisedSeq), ("@cause", f.Cause is { } cause ? Id(cause) : null), ("@message", f.Message),
-                ("@blocks", f.BlocksCharging ? 1 : 0), ("@latching", f.Latching ? 1 : 0));
-        }
-
-        if (change.ClearedFaultCode is { } code)
-        {
-            await SqliteDatabase.ExecuteAsync(c, tx, "DELETE FROM active_faults WHERE charger_id = @c AND code = @code", ct,
-                ("@c", change.ChargerId), ("@code", code));
         }
 
         if (change.ServiceRecord is { } record)
@@ -392,16 +366,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ActiveFault>> ListActiveFaultsAsync(string? chargerId, CancellationToken cancellationToken) =>
-        database.ReadAsync(async c =>
-        {
-            var where = chargerId is null ? string.Empty : " WHERE charger_id = @c";
-            await using var cmd = SqliteDatabase.Command(c, null,
-                $"SELECT {FaultColumns} FROM active_faults{where} ORDER BY charger_id, raised_at, code", ("@c", chargerId));
-            return await ReadAllAsync(cmd, ReadFault, cancellationToken);
-        }, cancellationToken);
-
-    /// <inheritdoc />
     public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -581,25 +545,7 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
         AppliedSeq = r.GetInt64(10),
         LastEventAt = NullableTime(r, 11),
         MaxStoredSeq = r.IsDBNull(12) ? 0 : r.GetInt64(12),
-        ActiveFaultCount = r.GetInt32(13),
-        OpenGapCount = r.GetInt32(14),
-    };
-
-    private static ActiveFault ReadFault(SqliteDataReader r) => new()
-    {
-        ChargerId = r.GetString(0),
-        Code = r.GetString(1),
-        Component = r.GetString(2),
-        Severity = SeverityNames.TryParse(r.GetString(3), out var severity) ? severity : Severity.Major,
-        Value = r.IsDBNull(4) ? null : r.GetDouble(4),
-        Unit = NullableString(r, 5),
-        RaisedAt = Time(r.GetInt64(6)),
-        RaisedEventId = Guid.Parse(r.GetString(7)),
-        RaisedSeq = r.GetInt64(8),
-        Cause = r.IsDBNull(9) ? null : Guid.Parse(r.GetString(9)),
-        Message = NullableString(r, 10),
-        BlocksCharging = r.GetInt64(11) != 0,
-        Latching = r.GetInt64(12) != 0,
+        OpenGapCount = r.GetInt32(13),
     };
 
     /// <inheritdoc />
@@ -621,6 +567,16 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
             return await ReadAllAsync(cmd, r => new FeedEvent(new FeedPosition(r.GetInt64(7), r.GetInt64(8)), ReadEvent(r)), cancellationToken);
         }, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(async c =>
+        {
+            await using var cmd = SqliteDatabase.Command(c, null,
+                "SELECT apply_tx, apply_idx FROM events WHERE apply_tx IS NOT NULL ORDER BY apply_tx DESC, apply_idx DESC LIMIT 1");
+            var head = await ReadAllAsync(cmd, r => new FeedPosition(r.GetInt64(0), r.GetInt64(1)), cancellationToken);
+            return head.Count == 0 ? FeedPosition.Start : head[0];
+        }, cancellationToken);
 
     /// <summary>The feed position a transaction gives the events it applies.</summary>
     private sealed class FeedNumbering

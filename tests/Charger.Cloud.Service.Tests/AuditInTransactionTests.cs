@@ -31,6 +31,7 @@ public abstract class AuditInTransactionTests : BedTests
               CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit();
               """);
 
+        await Bed.WaitForFeedAsync();
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => projector.RunOnceAsync(CancellationToken.None));
 
         Assert.Contains("audit refused", refused.ToString(), StringComparison.Ordinal);

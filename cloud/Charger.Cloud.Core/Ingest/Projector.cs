@@ -28,30 +28,12 @@ public static class Projector
                     change = change with { State = state.To };
                     break;
                 case EventTypes.FaultRaised:
-                    var raised = Read(storedEvent, ProtocolJsonContext.Default.FaultRaisedData);
-                    change = change with
-                    {
-                        RaisedFault = new ActiveFault
-                        {
-                            ChargerId = storedEvent.ChargerId,
-                            Code = raised.Code,
-                            Component = raised.Component,
-                            Severity = raised.Severity,
-                            Value = raised.Value,
-                            Unit = raised.Unit,
-                            RaisedAt = storedEvent.Ts,
-                            RaisedEventId = storedEvent.Id,
-                            RaisedSeq = storedEvent.Seq,
-                            Cause = raised.Cause,
-                            Message = raised.Message,
-                            BlocksCharging = raised.BlocksCharging,
-                            Latching = raised.Latching,
-                        },
-                    };
+                    // Read to refuse what could not be read; the fleet's view of faults is the alarms the "service"
+                    // subscription derives (Charger.Cloud.Service), not a table of the ingest transaction.
+                    Read(storedEvent, ProtocolJsonContext.Default.FaultRaisedData);
                     break;
                 case EventTypes.FaultCleared:
-                    var cleared = Read(storedEvent, ProtocolJsonContext.Default.FaultClearedData);
-                    change = change with { ClearedFaultCode = cleared.Code };
+                    Read(storedEvent, ProtocolJsonContext.Default.FaultClearedData);
                     break;
                 case EventTypes.ServiceRecord:
                     var record = Read(storedEvent, ProtocolJsonContext.Default.ServiceRecordData);

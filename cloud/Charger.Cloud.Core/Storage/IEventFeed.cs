@@ -41,4 +41,11 @@ public interface IEventFeed
     /// transaction), so a reader that goes on from the last position it got misses nothing.
     /// </summary>
     Task<IReadOnlyList<FeedEvent>> ReadAsync(FeedPosition after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The position of the last event applied by a committed transaction (<see cref="FeedPosition.Start"/> when none),
+    /// whether or not <see cref="ReadAsync"/> returns it yet: a subscriber at or past it has applied everything
+    /// acknowledged so far.
+    /// </summary>
+    Task<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken);
 }

@@ -58,9 +58,6 @@ public interface IEventStore
     /// <summary>Every charger's projection, ordered by id.</summary>
     Task<IReadOnlyList<ChargerView>> ListChargersAsync(CancellationToken cancellationToken);
 
-    /// <summary>Active faults of one charger (or of the fleet when null), ordered by charger and raise time.</summary>
-    Task<IReadOnlyList<ActiveFault>> ListActiveFaultsAsync(string? chargerId, CancellationToken cancellationToken);
-
     /// <summary>Stored events of one charger matching <paramref name="query"/>, ordered by seq.</summary>
     Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken cancellationToken);
 

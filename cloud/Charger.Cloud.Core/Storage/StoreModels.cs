@@ -124,41 +124,7 @@ public sealed record ChargerView
     /// <summary>The charger's timestamp of the last applied event.</summary>
     public DateTimeOffset? LastEventAt { get; init; }
 
-    public int ActiveFaultCount { get; init; }
-
     public int OpenGapCount { get; init; }
-}
-
-/// <summary>An active fault: raised and not yet cleared. One per charger and code.</summary>
-public sealed record ActiveFault
-{
-    public required string ChargerId { get; init; }
-
-    public required string Code { get; init; }
-
-    public required string Component { get; init; }
-
-    public required Severity Severity { get; init; }
-
-    public double? Value { get; init; }
-
-    public string? Unit { get; init; }
-
-    /// <summary>The charger's timestamp of the <c>fault.raised</c> event.</summary>
-    public required DateTimeOffset RaisedAt { get; init; }
-
-    public required Guid RaisedEventId { get; init; }
-
-    public required long RaisedSeq { get; init; }
-
-    /// <summary>The id of the root event when this fault follows from another.</summary>
-    public Guid? Cause { get; init; }
-
-    public string? Message { get; init; }
-
-    public bool BlocksCharging { get; init; }
-
-    public bool Latching { get; init; }
 }
 
 /// <summary>A page of one charger's event history, ordered by seq.</summary>
@@ -200,12 +166,6 @@ public sealed record ProjectionChange(string ChargerId, long Seq, Guid EventId, 
 
     /// <summary>A <c>state.changed</c>: the new diagnostic state.</summary>
     public DiagnosticState? State { get; init; }
-
-    /// <summary>A <c>fault.raised</c>: add or replace the active fault of its code.</summary>
-    public ActiveFault? RaisedFault { get; init; }
-
-    /// <summary>A <c>fault.cleared</c>: remove the active fault of this code.</summary>
-    public string? ClearedFaultCode { get; init; }
 
     /// <summary>A <c>service.record</c>: add it to the fleet's maintenance log.</summary>
     public ServiceRecordView? ServiceRecord { get; init; }

@@ -13,6 +13,7 @@ public sealed class EventSubscriptions(
     IEnumerable<IEventSubscriber> subscribers,
     IEventFeed feed,
     AppliedEventsSignal signal,
+    SubscriptionProgress progress,
     IOptions<SubscriptionOptions> options,
     TimeProvider time,
     ILogger<EventSubscriptions> logger) : BackgroundService
@@ -24,7 +25,10 @@ public sealed class EventSubscriptions(
     /// <paramref name="batchSize"/>, until it is caught up; returns how many events it applied (not counting those another
     /// receiver applied first).
     /// </summary>
-    public static async Task<int> CatchUpAsync(IEventFeed feed, IEventSubscriber subscriber, int batchSize, CancellationToken cancellationToken)
+    public static async Task<int> CatchUpAsync(IEventFeed feed, IEventSubscriber subscriber, int batchSize, CancellationToken cancellationToken) =>
+        await CatchUpAsync(feed, subscriber, batchSize, null, cancellationToken);
+
+    private static async Task<int> CatchUpAsync(IEventFeed feed, IEventSubscriber subscriber, int batchSize, SubscriptionProgress? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(subscriber);
@@ -42,11 +46,13 @@ public sealed class EventSubscriptions(
             {
                 applied += events.Count;
                 position = events[^1].Position;
+                progress?.Raise();
             }
             else
             {
                 // Another receiver moved the position meanwhile: go on from where it is now.
                 position = await subscriber.ReadPositionAsync(cancellationToken);
+                progress?.Raise();
             }
         }
     }
@@ -87,7 +93,7 @@ public sealed class EventSubscriptions(
 
                 try
                 {
-                    read += await CatchUpAsync(feed, _subscribers[i], options.Value.BatchSize, stoppingToken);
+                    read += await CatchUpAsync(feed, _subscribers[i], options.Value.BatchSize, progress, stoppingToken);
                     retryAt[i] = null;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

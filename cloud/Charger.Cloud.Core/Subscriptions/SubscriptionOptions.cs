@@ -22,4 +22,12 @@ public sealed class SubscriptionOptions
     /// <summary>The wait before a subscriber that failed is tried again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a read of a derived view (the fleet's active faults) waits for its subscription to catch up with what
+    /// was acknowledged before the read (<see cref="SubscriptionBarrier"/>); past it, the view is answered as it is and
+    /// marked as possibly behind.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReadWait { get; set; } = TimeSpan.FromSeconds(2);
 }

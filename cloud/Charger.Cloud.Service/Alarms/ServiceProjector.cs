@@ -171,10 +171,10 @@ public sealed class ServiceProjector(
         if (alarm is not null)
         {
             alarm.RaiseCount++;
-            alarm.LastRaisedAt = e.Ts;
             alarm.Severity = f.Severity;
             alarm.Message = f.Message ?? alarm.Message;
             alarm.BlocksCharging |= blocks;
+            TakeLastRaise(alarm, e, f);
             alarm.Version++;
             alarm.History.Add(History(alarm, e.Ts, AlarmAction.ReRaised, Actor.System, $"raised again ({f.Severity.ToWire()})", e.Seq));
             await db.SaveChangesAsync(ct);
@@ -193,9 +193,9 @@ public sealed class ServiceProjector(
             ActiveKey = key,
             RaisedAt = e.Ts,
             RaisedSeq = e.Seq,
-            LastRaisedAt = e.Ts,
             RaiseCount = 1,
         };
+        TakeLastRaise(alarm, e, f);
         alarm.History.Add(History(alarm, e.Ts, AlarmAction.Raised, Actor.System, f.Message, e.Seq));
         db.Alarms.Add(alarm);
         await db.SaveChangesAsync(ct);
@@ -215,6 +215,77 @@ public sealed class ServiceProjector(
             }
 
             await db.SaveChangesAsync(ct);
+        }
+    }
+
+    /// <summary>What the fleet's view shows of the fault: the details of its last raise.</summary>
+    private static void TakeLastRaise(Alarm alarm, StoredEvent e, FaultRaisedData f)
+    {
+        alarm.Component = f.Component;
+        alarm.Value = f.Value;
+        alarm.Unit = f.Unit;
+        alarm.Cause = f.Cause;
+        alarm.Latching = f.Latching;
+        alarm.LastRaisedAt = e.Ts;
+        alarm.LastRaisedSeq = e.Seq;
+        alarm.LastRaisedEventId = e.Id;
+    }
+
+    /// <summary>
+    /// Upgrade from release 5, where the fleet's view of faults was a table of its own (<c>active_faults</c>): fills the
+    /// details of the last raise into the alarms that were active then, from the charger's stored <c>fault.raised</c>
+    /// events. Idempotent; returns how many alarms it completed.
+    /// </summary>
+    public async Task<int> CompleteEarlierAlarmsAsync(CancellationToken ct)
+    {
+        await using var db = dbFactory.Create();
+        var earlier = await db.Alarms
+            .Where(a => a.Status == AlarmStatus.Active && a.Code != Alarm.OfflineCode && a.LastRaisedEventId == null)
+            .ToListAsync(ct);
+        foreach (var alarm in earlier)
+        {
+            StoredEvent? last = null;
+            FaultRaisedData? lastData = null;
+            var after = (alarm.RaisedSeq ?? 1) - 1;
+            while (true)
+            {
+                var page = await store.QueryEventsAsync(new EventQuery(alarm.ChargerId) { Type = EventTypes.FaultRaised, AfterSeq = after, Limit = 500 }, ct);
+                foreach (var e in page)
+                {
+                    if (ReadRaised(e) is { } f && string.Equals(f.Code, alarm.Code, StringComparison.Ordinal))
+                    {
+                        (last, lastData) = (e, f);
+                    }
+                }
+
+                if (page.Count < 500)
+                {
+                    break;
+                }
+
+                after = page[^1].Seq;
+            }
+
+            if (last is not null)
+            {
+                TakeLastRaise(alarm, last, lastData!);
+                alarm.Version++;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        return earlier.Count;
+    }
+
+    private static FaultRaisedData? ReadRaised(StoredEvent e)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(e.DataJson, ProtocolJsonContext.Default.FaultRaisedData);
+        }
+        catch (JsonException)
+        {
+            return null; // ingest validated it; an unreadable one completes nothing
         }
     }
 

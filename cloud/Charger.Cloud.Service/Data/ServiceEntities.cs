@@ -22,7 +22,8 @@ public enum AlarmAction
 }
 
 /// <summary>
-/// An alarm: a fault (or the charger's silence) as the service organisation manages it. At most one active alarm per
+/// An alarm: a fault (or the charger's silence) as the service organisation manages it, and the one model of a
+/// charger's faults: the fleet's view of active faults (<see cref="Alarms.FleetFaults"/>) reads these rows. At most one active alarm per
 /// (charger, code): <see cref="ActiveKey"/> is unique and set only while active.
 /// </summary>
 public sealed class Alarm
@@ -37,6 +38,16 @@ public sealed class Alarm
     public string? Component { get; set; }
     public string? Message { get; set; }
     public bool BlocksCharging { get; set; }
+
+    /// <summary>The measured value of the last raise (e.g. 85.2), when the charger sent one.</summary>
+    public double? Value { get; set; }
+    public string? Unit { get; set; }
+
+    /// <summary>The id of the root event when the last raise followed from another.</summary>
+    public Guid? Cause { get; set; }
+
+    /// <summary>The fault stays until an engineer resets it on site.</summary>
+    public bool Latching { get; set; }
     public AlarmStatus Status { get; set; }
 
     /// <summary><c>charger\ncode</c> while active, null once cleared: the unique index keeps one active alarm per (charger, code).</summary>
@@ -46,6 +57,11 @@ public sealed class Alarm
     public DateTimeOffset RaisedAt { get; set; }
     public long? RaisedSeq { get; set; }
     public DateTimeOffset LastRaisedAt { get; set; }
+
+    /// <summary>The seq and event id of the last <c>fault.raised</c> (null for offline alarms, and for alarms raised before
+    /// release 6 until <see cref="Alarms.ServiceProjector.CompleteEarlierAlarmsAsync"/> fills them).</summary>
+    public long? LastRaisedSeq { get; set; }
+    public Guid? LastRaisedEventId { get; set; }
     public int RaiseCount { get; set; }
     public DateTimeOffset? ClearedAt { get; set; }
     public long? ClearedSeq { get; set; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Charger.Cloud.Core;
+using Charger.Cloud.Service.Alarms;
 using Charger.Protocol;
 
 namespace Charger.Cloud.Api;
@@ -26,9 +27,9 @@ public sealed record ChargerSummaryDto(
     DateTimeOffset? LastEventAt,
     IReadOnlyList<GapDto> Gaps)
 {
-    public static ChargerSummaryDto From(ChargerView c, IEnumerable<SeqGap> openGaps) => new(
+    public static ChargerSummaryDto From(ChargerView c, int activeFaults, IEnumerable<SeqGap> openGaps) => new(
         c.ChargerId, c.State?.ToString(), c.Online, c.LastSeen, c.FirmwareVersion, c.AgentVersion, c.Model,
-        c.ActiveFaultCount, c.AppliedSeq, c.MaxStoredSeq, c.LastEventAt, openGaps.Select(GapDto.Of).ToList());
+        activeFaults, c.AppliedSeq, c.MaxStoredSeq, c.LastEventAt, openGaps.Select(GapDto.Of).ToList());
 }
 
 /// <summary>One charger in detail.</summary>
@@ -59,7 +60,7 @@ public sealed record FaultDto(
     double? Value,
     string? Unit,
     DateTimeOffset RaisedAt,
-    Guid RaisedEventId,
+    Guid? RaisedEventId,
     long RaisedSeq,
     Guid? Cause,
     string? Message,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Charger.Cloud.Core;
 using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.Service.Alarms;
 using Charger.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
@@ -91,14 +92,28 @@ public static class CloudApi
         }
     }
 
-    internal static async Task<Ok<List<ChargerSummaryDto>>> ListChargersAsync(IEventStore store, CancellationToken ct)
+    /// <summary>The response header that says the faults shown may not yet include every acknowledged event (the
+    /// <c>service</c> subscription did not catch up within <c>Cloud:Subscriptions:ReadWait</c>).</summary>
+    public const string FaultsBehindHeader = "X-Faults-Behind";
+
+    internal static async Task<Ok<List<ChargerSummaryDto>>> ListChargersAsync(HttpResponse response, IEventStore store, FleetFaults fleetFaults, CancellationToken ct)
     {
+        var faults = await fleetFaults.CountByChargerAsync(ct);
+        MarkBehind(response, faults.Current);
         var chargers = await store.ListChargersAsync(ct);
         var gaps = (await store.ListGapsAsync(null, openOnly: true, ct)).ToLookup(g => g.ChargerId, StringComparer.Ordinal);
-        return TypedResults.Ok(chargers.Select(c => ChargerSummaryDto.From(c, gaps[c.ChargerId])).ToList());
+        return TypedResults.Ok(chargers.Select(c => ChargerSummaryDto.From(c, faults.Value.GetValueOrDefault(c.ChargerId), gaps[c.ChargerId])).ToList());
     }
 
-    internal static async Task<Results<Ok<ChargerDetailDto>, ProblemHttpResult>> GetChargerAsync(string id, IEventStore store, CancellationToken ct)
+    private static void MarkBehind(HttpResponse response, bool current)
+    {
+        if (!current)
+        {
+            response.Headers[FaultsBehindHeader] = "true";
+        }
+    }
+
+    internal static async Task<Results<Ok<ChargerDetailDto>, ProblemHttpResult>> GetChargerAsync(string id, HttpResponse response, IEventStore store, FleetFaults fleetFaults, CancellationToken ct)
     {
         if (!ChargerId.IsValid(id))
         {
@@ -112,11 +127,12 @@ public static class CloudApi
         }
 
         var gaps = await store.ListGapsAsync(id, openOnly: false, ct);
-        var faults = await store.ListActiveFaultsAsync(id, ct);
+        var faults = await fleetFaults.ListAsync(id, ct);
+        MarkBehind(response, faults.Current);
         return TypedResults.Ok(new ChargerDetailDto(
             c.ChargerId, c.State?.ToString(), c.Online, c.LastSeen, c.FirmwareVersion, c.AgentVersion, c.Model, c.Serial,
-            c.BootReason, c.LastBootAt, c.ActiveFaultCount, c.AppliedSeq, c.MaxStoredSeq, c.LastEventAt,
-            gaps.Select(GapDto.Of).ToList(), faults.Select(FaultDto.From).ToList()));
+            c.BootReason, c.LastBootAt, faults.Value.Count, c.AppliedSeq, c.MaxStoredSeq, c.LastEventAt,
+            gaps.Select(GapDto.Of).ToList(), faults.Value.Select(FaultDto.From).ToList()));
     }
 
     internal static async Task<Results<Ok<EventPageDto>, ProblemHttpResult>> ListEventsAsync(string id, HttpRequest request, IEventStore store, CancellationToken ct)
@@ -228,7 +244,7 @@ public static class CloudApi
         return true;
     }
 
-    internal static async Task<Results<Ok<List<FaultDto>>, ProblemHttpResult>> ListFaultsAsync(HttpRequest request, IEventStore store, CancellationToken ct)
+    internal static async Task<Results<Ok<List<FaultDto>>, ProblemHttpResult>> ListFaultsAsync(HttpRequest request, FleetFaults fleetFaults, CancellationToken ct)
     {
         if (!TryGetSingle(request.Query, "status", out var status, out var problem))
         {
@@ -240,8 +256,9 @@ public static class CloudApi
             return BadParameter("status", $"'{status}' is not supported; the only status is 'active'.");
         }
 
-        var faults = await store.ListActiveFaultsAsync(null, ct);
-        return TypedResults.Ok(faults.Select(FaultDto.From).ToList());
+        var faults = await fleetFaults.ListAsync(null, ct);
+        MarkBehind(request.HttpContext.Response, faults.Current);
+        return TypedResults.Ok(faults.Value.Select(FaultDto.From).ToList());
     }
 
     internal static async Task<Results<Ok<List<DeadLetterDto>>, ProblemHttpResult>> ListDeadLettersAsync(HttpRequest request, IEventStore store, CancellationToken ct)

@@ -96,7 +96,44 @@ public sealed class ServiceTestBed : IAsyncDisposable
 
     public SlaMonitor NewSlaMonitor() => new(Factory, new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Clock, NullLogger<SlaMonitor>.Instance);
 
-    public Task<int> ProjectAsync() => NewProjector().RunOnceAsync(CancellationToken.None);
+    /// <summary>Returns once the feed shows every event committed so far (see <see cref="ProjectAsync"/> on PostgreSQL).</summary>
+    public async Task WaitForFeedAsync()
+    {
+        var feed = (IEventFeed)Store;
+        var head = await feed.ReadHeadAsync(CancellationToken.None);
+        var seen = FeedPosition.Start;
+        while (seen < head)
+        {
+            var page = await feed.ReadAsync(seen, 1000, CancellationToken.None);
+            if (page.Count > 0)
+            {
+                seen = page[^1].Position;
+            }
+            else
+            {
+                await Task.Delay(5); // no signal says when another database's transaction ends
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the projector until it has applied every event committed so far (the feed's head now), and returns how many
+    /// it applied. On PostgreSQL the feed holds back what committed while an older transaction of the cluster (another
+    /// test's) was still running: the projector reads again until that one has ended.
+    /// </summary>
+    public async Task<int> ProjectAsync()
+    {
+        var projector = NewProjector();
+        var head = await ((IEventFeed)Store).ReadHeadAsync(CancellationToken.None);
+        var applied = await projector.RunOnceAsync(CancellationToken.None);
+        while (await projector.ReadPositionAsync(CancellationToken.None) < head)
+        {
+            await Task.Delay(5); // no signal says when another database's transaction ends
+            applied += await projector.RunOnceAsync(CancellationToken.None);
+        }
+
+        return applied;
+    }
 
     /// <summary>Sends the charger's next event (seq counted here), journaled now by the fake clock.</summary>
     public async Task<long> SendAsync<T>(string chargerId, string type, T data, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, DateTimeOffset? ts = null)

@@ -46,6 +46,21 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 
     private Task<IngestOutcome> SendAsync(string topic, string json) => _pipeline.HandleEventAsync(topic, Encoding.UTF8.GetBytes(json), Ct);
 
+    /// <summary>The charger's applied events as the areas get them: in feed order, as (seq, type).</summary>
+    protected async Task<(long Seq, string Type)[]> AppliedAsync(string chargerId)
+    {
+        var feed = (IEventFeed)_store;
+        var applied = new List<(long, string)>();
+        var at = FeedPosition.Start;
+        while (await feed.ReadAsync(at, 1000, Ct) is { Count: > 0 } page)
+        {
+            applied.AddRange(page.Where(e => e.Event.ChargerId == chargerId).Select(e => (e.Event.Seq, e.Event.Type)));
+            at = page[^1].Position;
+        }
+
+        return [.. applied];
+    }
+
     protected async Task<long[]> OpenGaps(string chargerId) =>
         (await Store.ListGapsAsync(chargerId, openOnly: true, Ct)).SelectMany(g => new[] { g.FromSeq, g.ToSeq }).ToArray();
 
@@ -218,7 +233,8 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 
         Assert.Equal((true, (long?)1001), (boot.Stored, boot.AckUpTo));
         var c = await Store.GetChargerAsync("CP-1", Ct);
-        Assert.Equal((1001L, "1.2.4", 1), (c!.AppliedSeq, c.AgentVersion, c.ActiveFaultCount));
+        Assert.Equal((1001L, "1.2.4"), (c!.AppliedSeq, c.AgentVersion));
+        Assert.Contains((4L, EventTypes.FaultRaised), await AppliedAsync("CP-1"));
         Assert.Empty(await OpenGaps("CP-1"));
         var lost = (await Store.ListGapsAsync("CP-1", openOnly: false, Ct)).Select(g => (g.FromSeq, g.ToSeq, g.Lost)).ToArray();
         Assert.Equal(new[] { (3L, 3L, true), (5L, 1000L, true) }, lost);
@@ -261,15 +277,16 @@ public abstract class IngestPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fault_cleared_before_its_raise_arrives_leaves_no_active_fault_after_the_gap_fills()
+    public async Task Fault_cleared_before_its_raise_arrives_is_applied_after_the_raise_once_the_gap_fills()
     {
         await SendAsync(Events.FaultCleared("CP-1", 2, FaultCatalogue.EmergencyStop));
-        Assert.Empty(await Store.ListActiveFaultsAsync("CP-1", Ct));
+        Assert.Empty(await AppliedAsync("CP-1"));
 
         var outcome = await SendAsync(Events.FaultRaised("CP-1", 1, FaultCatalogue.EmergencyStop, Severity.Critical));
 
+        // The areas see the raise before the clear, whatever order they arrived in: no alarm is left active.
         Assert.Equal(2, outcome.AckUpTo);
-        Assert.Empty(await Store.ListActiveFaultsAsync("CP-1", Ct));
+        Assert.Equal(new[] { (1L, EventTypes.FaultRaised), (2L, EventTypes.FaultCleared) }, await AppliedAsync("CP-1"));
     }
 
     [Fact]
@@ -297,21 +314,6 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.Equal(3, (await SendAsync(Events.Counters("CP-1", 5))).AckUpTo);
         Assert.Equal(6, (await SendAsync(Events.Counters("CP-1", 4))).AckUpTo);
         Assert.Empty(await OpenGaps("CP-1"));
-    }
-
-    [Fact]
-    public async Task Fault_raised_becomes_active_and_fault_cleared_removes_it()
-    {
-        var raised = Events.FaultRaised("CP-1", 1, FaultCatalogue.GroundFailure, Severity.Critical, 31.5, "mA");
-        await SendAsync(raised);
-
-        var fault = Assert.Single(await Store.ListActiveFaultsAsync(null, Ct));
-        Assert.Equal(("CP-1", FaultCatalogue.GroundFailure, Severity.Critical, 31.5, "mA", raised.Id, raised.Ts),
-            (fault.ChargerId, fault.Code, fault.Severity, fault.Value, fault.Unit, fault.RaisedEventId, fault.RaisedAt));
-
-        await SendAsync(Events.FaultCleared("CP-1", 2, FaultCatalogue.GroundFailure));
-
-        Assert.Empty(await Store.ListActiveFaultsAsync(null, Ct));
     }
 
     [Fact]
@@ -469,7 +471,7 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.Equal(new[] { true, false, true }, batch.Outcomes.Select(o => o.Stored));
         Assert.Equal(RejectReason.MalformedJson, batch.Outcomes[1].Rejected);
         Assert.Equal(new Dictionary<string, long> { ["CP-OK"] = 2, ["CP-BAD"] = 1 }, batch.Acks);
-        Assert.Equal(FaultCatalogue.GroundFailure, Assert.Single(await Store.ListActiveFaultsAsync("CP-OK", Ct)).Code);
+        Assert.Equal(new[] { (1L, EventTypes.Boot), (2L, EventTypes.FaultRaised) }, await AppliedAsync("CP-OK"));
         var letter = Assert.Single(await Store.ListDeadLettersAsync(10, Ct));
         Assert.Equal(("CP-BAD", "MalformedJson", bad.Length), (letter.ChargerId, letter.Reason, letter.PayloadBytes));
         var marker = Assert.Single(await Store.QueryEventsAsync(new EventQuery("CP-BAD"), Ct));
@@ -496,7 +498,7 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         Assert.Empty(await OpenGaps("CP-1"));
         Assert.Equal(new SequenceState(3, 3), await Store.GetSequenceStateAsync("CP-1", Ct));
         Assert.Equal(new[] { EventTypes.Boot, RejectedEvents.Type, EventTypes.FaultRaised }, (await Store.QueryEventsAsync(new EventQuery("CP-1"), Ct)).Select(e => e.Type));
-        Assert.Equal(FaultCatalogue.HighTemperature, Assert.Single(await Store.ListActiveFaultsAsync("CP-1", Ct)).Code);
+        Assert.Equal(new[] { (1L, EventTypes.Boot), (2L, RejectedEvents.Type), (3L, EventTypes.FaultRaised) }, await AppliedAsync("CP-1"));
 
         // The agent resends it before the ack reached it: nothing new, not even a second dead letter.
         var resent = await SendAsync("ev/v1/CP-1/events", rejected);
@@ -674,7 +676,7 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 
         // The other charger's stream is whole and in order; the flooding charger's stream holds no hole below its ack.
         Assert.Equal(new SequenceState(ok, ok), await Store.GetSequenceStateAsync("CP-OK", Ct));
-        Assert.Equal(FaultCatalogue.GroundFailure, Assert.Single(await Store.ListActiveFaultsAsync("CP-OK", Ct)).Code);
+        Assert.Contains(await AppliedAsync("CP-OK"), a => a.Type == EventTypes.FaultRaised);
         var flooded = await Store.GetSequenceStateAsync("CP-F", Ct);
         Assert.InRange(flooded.AppliedSeq, 1, flooded.MaxStoredSeq);
         var below = await Store.QueryEventsAsync(new EventQuery("CP-F") { Limit = int.MaxValue, AfterSeq = 0 }, Ct);
@@ -811,7 +813,6 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct) => inner.ListDeadLettersAsync(limit, ct);
     public Task<ChargerView?> GetChargerAsync(string chargerId, CancellationToken ct) => inner.GetChargerAsync(chargerId, ct);
     public Task<IReadOnlyList<ChargerView>> ListChargersAsync(CancellationToken ct) => inner.ListChargersAsync(ct);
-    public Task<IReadOnlyList<ActiveFault>> ListActiveFaultsAsync(string? chargerId, CancellationToken ct) => inner.ListActiveFaultsAsync(chargerId, ct);
     public Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(EventQuery query, CancellationToken ct) => inner.QueryEventsAsync(query, ct);
     public Task CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
 }

@@ -159,40 +159,6 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Raised_fault_is_active_once_per_code_until_it_is_cleared()
-    {
-        var cause = Guid.NewGuid();
-        var first = Events.FaultRaised("CP-1", 1, FaultCatalogue.HighTemperature, Severity.Major, 75, "degC");
-        var again = Events.FaultRaised("CP-1", 2, FaultCatalogue.HighTemperature, Severity.Critical, 90, "degC", cause);
-        await Store.ApplyAsync([first.Change(), again.Change()], Ct);
-
-        var fault = Assert.Single(await Store.ListActiveFaultsAsync("CP-1", Ct));
-        Assert.Equal((FaultCatalogue.HighTemperature, "connector", Severity.Critical, 90.0, "degC"), (fault.Code, fault.Component, fault.Severity, fault.Value, fault.Unit));
-        Assert.Equal((again.Id, 2L, again.Ts, (Guid?)cause), (fault.RaisedEventId, fault.RaisedSeq, fault.RaisedAt, fault.Cause));
-        Assert.True(fault.BlocksCharging);
-        Assert.Equal(1, (await Store.GetChargerAsync("CP-1", Ct))!.ActiveFaultCount);
-
-        await Store.ApplyAsync([Events.FaultCleared("CP-1", 3, FaultCatalogue.HighTemperature).Change()], Ct);
-
-        Assert.Empty(await Store.ListActiveFaultsAsync("CP-1", Ct));
-        Assert.Equal(0, (await Store.GetChargerAsync("CP-1", Ct))!.ActiveFaultCount);
-    }
-
-    [Fact]
-    public async Task Fleet_active_faults_span_every_charger()
-    {
-        await Store.ApplyAsync([Events.FaultRaised("CP-1", 1, FaultCatalogue.EmergencyStop).Change()], Ct);
-        await Store.ApplyAsync([Events.FaultRaised("CP-2", 1, FaultCatalogue.GroundFailure).Change()], Ct);
-        await Store.ApplyAsync([Events.FaultRaised("CP-2", 2, FaultCatalogue.FanFailure).Change()], Ct);
-
-        var faults = await Store.ListActiveFaultsAsync(null, Ct);
-
-        Assert.Equal(
-            [("CP-1", FaultCatalogue.EmergencyStop), ("CP-2", FaultCatalogue.GroundFailure), ("CP-2", FaultCatalogue.FanFailure)],
-            faults.Select(f => (f.ChargerId, f.Code)).ToArray());
-    }
-
-    [Fact]
     public async Task Touch_creates_the_charger_and_keeps_the_later_last_seen()
     {
         await Store.TouchAsync("CP-1", Events.T0.AddHours(2), Ct);
@@ -304,7 +270,7 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Charger_list_is_ordered_by_id_with_fault_gap_and_stored_seq_counts()
+    public async Task Charger_list_is_ordered_by_id_with_gap_and_stored_seq_counts()
     {
         await Store.ApplyAsync([Events.FaultRaised("CP-b", 1, FaultCatalogue.HighHumidity).Change()], Ct);
         await Store.AppendAsync(Events.Counters("CP-b", 4).Stored(), Ct);
@@ -315,8 +281,8 @@ public abstract class EventStoreContractTests : IAsyncLifetime
 
         Assert.Equal(new[] { "CP-a", "CP-b" }, list.Select(c => c.ChargerId).ToArray());
         var b = list[1];
-        Assert.Equal((1, 1, 1L, 4L), (b.ActiveFaultCount, b.OpenGapCount, b.AppliedSeq, b.MaxStoredSeq));
-        Assert.Equal((0, 0, 0L, 0L), (list[0].ActiveFaultCount, list[0].OpenGapCount, list[0].AppliedSeq, list[0].MaxStoredSeq));
+        Assert.Equal((1, 1L, 4L), (b.OpenGapCount, b.AppliedSeq, b.MaxStoredSeq));
+        Assert.Equal((0, 0L, 0L), (list[0].OpenGapCount, list[0].AppliedSeq, list[0].MaxStoredSeq));
     }
 
     private static ProjectionChange Record(string chargerId, long seq, string kind, string engineer, string? workOrder = null, bool confirmed = false, DateTimeOffset? ts = null) =>

@@ -71,6 +71,10 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
         var feed = await store.ReadAsync(FeedPosition.Start, 10, Ct);
         Assert.Equal([(new FeedPosition(0, 1), "CP-1", 2L)], feed.Select(f => (f.Position, f.Event.ChargerId, f.Event.Seq)));
         Assert.Equal(record, migrated.DataJson);
+        Assert.Equal(new FeedPosition(0, 1), await store.ReadHeadAsync(Ct));
+
+        // Migration 6: the fleet's faults are the service area's alarms; the ingest table of them is gone.
+        Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'active_faults'"));
     }
 
     [Fact]

@@ -58,6 +58,8 @@ public sealed class SqliteDatabaseTests : IDisposable
                     ('CP-1', 2, '{Guid.NewGuid()}', 'service.record', 1000, 1000, '{record}'),
                     ('CP-1', 5, '{Guid.NewGuid()}', 'service.record', 2000, 2000, '{record}');
                 INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at) VALUES ('CP-1', 3, 4, 0);
+                INSERT INTO active_faults (charger_id, code, component, severity, raised_at, raised_event_id, raised_seq, blocks_charging, latching)
+                    VALUES ('CP-1', 'HighTemperature', 'connector', 'major', 0, '{Guid.NewGuid()}', 1, 0, 0);
                 """;
             await cmd.ExecuteNonQueryAsync();
         }
@@ -75,6 +77,10 @@ public sealed class SqliteDatabaseTests : IDisposable
         // Migration 5: the applied event enters the feed before every later transaction (tx 0); the waiting one does not.
         var feed = await store.ReadAsync(FeedPosition.Start, 10, Ct);
         Assert.Equal([(new FeedPosition(0, 1), "CP-1", 2L)], feed.Select(f => (f.Position, f.Event.ChargerId, f.Event.Seq)));
+        Assert.Equal(new FeedPosition(0, 1), await store.ReadHeadAsync(Ct));
+
+        // Migration 6: the fleet's faults are the service area's alarms; the ingest table of them is gone.
+        Assert.Equal("0", await db.WriteAsync((c, tx) => Scalar(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'active_faults'"), Ct));
     }
 
     [Fact]

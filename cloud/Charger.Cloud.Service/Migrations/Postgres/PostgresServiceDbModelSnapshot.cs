@@ -56,6 +56,10 @@ namespace Charger.Cloud.Service.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("blocks_charging");
 
+                    b.Property<Guid?>("Cause")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cause");
+
                     b.Property<string>("ChargerId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -84,6 +88,18 @@ namespace Charger.Cloud.Service.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("last_raised_at");
 
+                    b.Property<Guid?>("LastRaisedEventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("last_raised_event_id");
+
+                    b.Property<long?>("LastRaisedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_raised_seq");
+
+                    b.Property<bool>("Latching")
+                        .HasColumnType("boolean")
+                        .HasColumnName("latching");
+
                     b.Property<string>("Message")
                         .HasColumnType("text")
                         .HasColumnName("message");
@@ -111,6 +127,14 @@ namespace Charger.Cloud.Service.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("status");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()

@@ -49,6 +49,10 @@ namespace Charger.Cloud.Service.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("blocks_charging");
 
+                    b.Property<Guid?>("Cause")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("cause");
+
                     b.Property<string>("ChargerId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -77,6 +81,18 @@ namespace Charger.Cloud.Service.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_raised_at");
 
+                    b.Property<Guid?>("LastRaisedEventId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_raised_event_id");
+
+                    b.Property<long?>("LastRaisedSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_raised_seq");
+
+                    b.Property<bool>("Latching")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latching");
+
                     b.Property<string>("Message")
                         .HasColumnType("TEXT")
                         .HasColumnName("message");
@@ -104,6 +120,14 @@ namespace Charger.Cloud.Service.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<string>("Unit")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.Property<double?>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
