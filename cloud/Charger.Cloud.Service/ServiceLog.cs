@@ -50,6 +50,6 @@ internal static partial class ServiceLog
     [LoggerMessage(EventId = 1207, Level = LogLevel.Information, Message = "Work order {Reference} not fixed first time: repeat repair {Repeat} for {Code} on {ChargerId}")]
     public static partial void NotFixedFirstTime(ILogger logger, string reference, string repeat, string code, string chargerId);
 
-    [LoggerMessage(EventId = 1208, Level = LogLevel.Information, Message = "Upgrade: {Count} alarm(s) raised before release 6 completed with their last raise's details")]
-    public static partial void EarlierAlarmsCompleted(ILogger logger, int count);
+    [LoggerMessage(EventId = 1208, Level = LogLevel.Information, Message = "Upgrade: {Count} alarm(s) and service record(s) of release 5 completed from the stored events")]
+    public static partial void EarlierRowsCompleted(ILogger logger, int count);
 }

@@ -5,6 +5,7 @@ using Charger.Cloud.Service.Alarms;
 using Charger.Cloud.Service.Api;
 using Charger.Cloud.Service.Data;
 using Charger.Cloud.Service.Facts;
+using Charger.Cloud.Service.Records;
 using Charger.Cloud.Service.Sla;
 using Charger.Cloud.Service.WorkOrders;
 using Microsoft.AspNetCore.Authorization;
@@ -47,6 +48,7 @@ public static class ServiceServiceCollectionExtensions
             sp.GetRequiredService<ILogger<WorkOrderService>>()));
         services.AddSingleton<ServiceProjector>();
         services.AddSingleton<FleetFaults>();
+        services.AddSingleton<FleetRecords>();
         services.AddSubscriptionBarrier();
         services.AddSingleton<SlaMonitor>();
         services.AddSingleton<IServiceFacts, ServiceFacts>();

@@ -8,7 +8,7 @@ namespace Charger.Cloud.Service;
 
 /// <summary>
 /// The service area's timers: once at start, the upgrade of alarms raised before release 6
-/// (<see cref="ServiceProjector.CompleteEarlierAlarmsAsync"/>); the <see cref="ServiceProjector"/>'s check for silent chargers every
+/// (<see cref="ServiceProjector.CompleteEarlierRowsAsync"/>); the <see cref="ServiceProjector"/>'s check for silent chargers every
 /// <c>Service:PollInterval</c>, and the <see cref="SlaMonitor"/> every <c>Service:SlaCheckInterval</c>. Events reach the
 /// projector through its subscription of the applied-event feed (<c>EventSubscriptions</c>), not from here.
 /// </summary>
@@ -27,11 +27,11 @@ public sealed class ServiceWorker(
             {
                 try
                 {
-                    var completed = await projector.CompleteEarlierAlarmsAsync(stoppingToken);
+                    var completed = await projector.CompleteEarlierRowsAsync(stoppingToken);
                     earlierCompleted = true;
                     if (completed > 0)
                     {
-                        ServiceLog.EarlierAlarmsCompleted(logger, completed);
+                        ServiceLog.EarlierRowsCompleted(logger, completed);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -194,17 +194,6 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
             Add(batch, "UPDATE chargers SET state = @state WHERE charger_id = @c", ("@c", change.ChargerId), ("@state", state.ToString()));
         }
 
-        if (change.ServiceRecord is { } record)
-        {
-            Add(batch,
-                """
-                INSERT INTO service_records (charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data)
-                VALUES (@c, @s, @id, @ts, @kind, @engineer, @wo, @confirmed, @data)
-                ON CONFLICT (charger_id, seq) DO NOTHING
-                """,
-                ("@c", record.ChargerId), ("@s", record.Seq), ("@id", record.EventId), ("@ts", Ms(record.Ts)), ("@kind", record.Kind),
-                ("@engineer", record.EngineerId), ("@wo", record.WorkOrderRef), ("@confirmed", record.CustomerConfirmed), ("@data", record.DataJson));
-        }
     }
 
     /// <inheritdoc />
@@ -402,41 +391,6 @@ public sealed class PostgresEventStore(PostgresDatabase database) : IEventStore,
             sql.Append(" ORDER BY seq LIMIT @limit");
             await using var cmd = PostgresDatabase.Command(c, null, sql.ToString(), [.. parameters]);
             return await ReadAllAsync(cmd, ReadEvent, cancellationToken);
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ServiceRecordView>> QueryServiceRecordsAsync(ServiceRecordQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        return database.ReadAsync(async c =>
-        {
-            var sql = new StringBuilder(
-                "SELECT charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data FROM service_records WHERE true");
-            var parameters = new List<(string, object?)> { ("@limit", query.Limit) };
-            void Where(object? value, string clause, params (string, object?)[] values)
-            {
-                if (value is not null)
-                {
-                    sql.Append(" AND ").Append(clause);
-                    parameters.AddRange(values);
-                }
-            }
-
-            Where(query.ChargerId, "charger_id = @c", ("@c", query.ChargerId));
-            Where(query.Kind, "kind = @kind", ("@kind", query.Kind));
-            Where(query.EngineerId, "engineer_id = @engineer", ("@engineer", query.EngineerId));
-            Where(query.WorkOrderRef, "work_order_ref = @wo", ("@wo", query.WorkOrderRef));
-            Where(query.From, "ts >= @from", ("@from", Time(query.From)));
-            Where(query.To, "ts < @to", ("@to", Time(query.To)));
-            Where(query.After, "(ts, charger_id, seq) > (@afterTs, @afterCharger, @afterSeq)",
-                ("@afterTs", Time(query.After?.Ts)), ("@afterCharger", query.After?.ChargerId), ("@afterSeq", query.After?.Seq));
-            sql.Append(" ORDER BY ts, charger_id, seq LIMIT @limit");
-            await using var cmd = PostgresDatabase.Command(c, null, sql.ToString(), [.. parameters]);
-            return await ReadAllAsync(cmd, r => new ServiceRecordView(
-                r.GetString(0), r.GetInt64(1), r.GetGuid(2), Time(r, 3), r.GetString(4), r.GetString(5),
-                NullableString(r, 6), r.GetBoolean(7), r.GetString(8)), cancellationToken);
         }, cancellationToken);
     }
 

@@ -176,6 +176,11 @@ internal static class PostgresSchema
         """
         DROP TABLE active_faults;
         """,
+        // 7: one model of service records. The fleet's maintenance log is the service area's (table maintenance_log, with
+        // each record's work-order link), no longer a copy kept by the ingest transaction.
+        """
+        DROP TABLE service_records;
+        """,
     ];
 
     public static int LatestVersion => Migrations.Length;

@@ -174,17 +174,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
                 ("@c", change.ChargerId), ("@state", state.ToString()));
         }
 
-        if (change.ServiceRecord is { } record)
-        {
-            await SqliteDatabase.ExecuteAsync(c, tx,
-                """
-                INSERT INTO service_records (charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data)
-                VALUES (@c, @s, @id, @ts, @kind, @engineer, @wo, @confirmed, @data)
-                ON CONFLICT (charger_id, seq) DO NOTHING
-                """, ct,
-                ("@c", record.ChargerId), ("@s", record.Seq), ("@id", Id(record.EventId)), ("@ts", Ms(record.Ts)), ("@kind", record.Kind),
-                ("@engineer", record.EngineerId), ("@wo", record.WorkOrderRef), ("@confirmed", record.CustomerConfirmed ? 1 : 0), ("@data", record.DataJson));
-        }
     }
 
     private const string TouchSql = """
@@ -393,42 +382,6 @@ public sealed class SqliteEventStore(SqliteDatabase database) : IEventStore, IEv
                 ("@c", query.ChargerId), ("@after", query.AfterSeq), ("@type", query.Type),
                 ("@from", query.From is { } from ? Ms(from) : null), ("@to", query.To is { } to ? Ms(to) : null), ("@limit", query.Limit));
             return await ReadAllAsync(cmd, ReadEvent, cancellationToken);
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ServiceRecordView>> QueryServiceRecordsAsync(ServiceRecordQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
-        return database.ReadAsync(async c =>
-        {
-            var sql = new StringBuilder(
-                "SELECT charger_id, seq, event_id, ts, kind, engineer_id, work_order_ref, customer_confirmed, data FROM service_records WHERE 1 = 1");
-            void Where(object? value, string clause)
-            {
-                if (value is not null)
-                {
-                    sql.Append(" AND ").Append(clause);
-                }
-            }
-
-            Where(query.ChargerId, "charger_id = @c");
-            Where(query.Kind, "kind = @kind");
-            Where(query.EngineerId, "engineer_id = @engineer");
-            Where(query.WorkOrderRef, "work_order_ref = @wo");
-            Where(query.From, "ts >= @from");
-            Where(query.To, "ts < @to");
-            Where(query.After, "(ts > @afterTs OR (ts = @afterTs AND (charger_id > @afterCharger OR (charger_id = @afterCharger AND seq > @afterSeq))))");
-            sql.Append(" ORDER BY ts, charger_id, seq LIMIT @limit");
-            await using var cmd = SqliteDatabase.Command(c, null, sql.ToString(),
-                ("@c", query.ChargerId), ("@kind", query.Kind), ("@engineer", query.EngineerId), ("@wo", query.WorkOrderRef),
-                ("@from", query.From is { } from ? Ms(from) : null), ("@to", query.To is { } to ? Ms(to) : null),
-                ("@afterTs", query.After is { } a ? Ms(a.Ts) : null), ("@afterCharger", query.After?.ChargerId), ("@afterSeq", query.After?.Seq),
-                ("@limit", query.Limit));
-            return await ReadAllAsync(cmd, r => new ServiceRecordView(
-                r.GetString(0), r.GetInt64(1), Guid.Parse(r.GetString(2)), Time(r.GetInt64(3)), r.GetString(4), r.GetString(5),
-                NullableString(r, 6), r.GetInt64(7) != 0, r.GetString(8)), cancellationToken);
         }, cancellationToken);
     }
 

@@ -162,8 +162,8 @@ public abstract class FleetFaultsTests : BedTests
         }
 
         var projector = Bed.NewProjector();
-        Assert.Equal(2, await projector.CompleteEarlierAlarmsAsync(Ct));
-        Assert.Equal(0, await projector.CompleteEarlierAlarmsAsync(Ct));
+        Assert.Equal(2, await projector.CompleteEarlierRowsAsync(Ct));
+        Assert.Equal(0, await projector.CompleteEarlierRowsAsync(Ct));
 
         var faults = (await NewFleetFaults().ListAsync("CP-U", Ct)).Value;
         var high = Assert.Single(faults, f => f.Code == FaultCatalogue.HighTemperature);

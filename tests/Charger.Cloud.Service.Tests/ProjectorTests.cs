@@ -233,7 +233,7 @@ public abstract class ProjectorTests : BedTests
              ("Resolve", "eng-zhang"), ("Confirm", "customer"), ("Close", "system")],
             steps);
         await using var db = Bed.Factory.Create();
-        var link = await db.ServiceRecordLinks.AsNoTracking().SingleAsync();
+        var link = await db.MaintenanceLog.AsNoTracking().SingleAsync();
         Assert.Equal((seq, order.Id, "reference", true), (link.Seq, link.WorkOrderId!.Value, link.Match, link.CustomerConfirmed));
         var fact = await new ServiceFacts(Bed.Factory, Bed.Store).FindWorkOrderAsync(order.Reference, CancellationToken.None);
         Assert.Equal((true, true, "EVB-22", "north"), (fact!.ResolvedWithinSla, fact.FixedFirstTime, fact.ChargerModel, fact.Team));
@@ -258,7 +258,7 @@ public abstract class ProjectorTests : BedTests
         await Bed.ProjectAsync();
 
         await using var db = Bed.Factory.Create();
-        var links = await db.ServiceRecordLinks.AsNoTracking().OrderBy(l => l.ChargerId).ThenBy(l => l.Seq).ToListAsync();
+        var links = await db.MaintenanceLog.AsNoTracking().OrderBy(l => l.ChargerId).ThenBy(l => l.Seq).ToListAsync();
         Assert.Equal([("CP-1", "none"), ("CP-1", "time-window"), ("CP-2", "none")], links.Select(l => (l.ChargerId, l.Match)));
         Assert.Equal(order.Id, links[1].WorkOrderId);
         order = Assert.Single(await OrdersAsync());

@@ -28,8 +28,8 @@ public static class Projector
                     change = change with { State = state.To };
                     break;
                 case EventTypes.FaultRaised:
-                    // Read to refuse what could not be read; the fleet's view of faults is the alarms the "service"
-                    // subscription derives (Charger.Cloud.Service), not a table of the ingest transaction.
+                    // Faults and records are read to refuse what could not be read; the fleet's faults and maintenance log
+                    // are what the "service" subscription derives (Charger.Cloud.Service), not tables of this transaction.
                     Read(storedEvent, ProtocolJsonContext.Default.FaultRaisedData);
                     break;
                 case EventTypes.FaultCleared:
@@ -42,11 +42,6 @@ public static class Projector
                         throw new JsonException("a service record needs kind and engineerId");
                     }
 
-                    change = change with
-                    {
-                        ServiceRecord = new ServiceRecordView(storedEvent.ChargerId, storedEvent.Seq, storedEvent.Id, storedEvent.Ts, record.Kind,
-                            record.EngineerId, record.WorkOrderRef, record.CustomerConfirmed, storedEvent.DataJson),
-                    };
                     break;
                 default:
                     // security.event, counters: stored and kept in the history; only seq and last-seen move.

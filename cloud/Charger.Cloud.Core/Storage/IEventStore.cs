@@ -40,9 +40,6 @@ public interface IEventStore
     /// <summary>Closes the open gaps of a charger that end at or below <paramref name="appliedSeq"/> and returns them.</summary>
     Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken cancellationToken);
 
-    /// <summary>The fleet's service records matching <paramref name="query"/>, oldest first.</summary>
-    Task<IReadOnlyList<ServiceRecordView>> QueryServiceRecordsAsync(ServiceRecordQuery query, CancellationToken cancellationToken);
-
     /// <summary>Gaps of one charger (or of all when null), ordered by charger and from seq.</summary>
     Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken cancellationToken);
 

@@ -166,46 +166,7 @@ public sealed record ProjectionChange(string ChargerId, long Seq, Guid EventId, 
 
     /// <summary>A <c>state.changed</c>: the new diagnostic state.</summary>
     public DiagnosticState? State { get; init; }
-
-    /// <summary>A <c>service.record</c>: add it to the fleet's maintenance log.</summary>
-    public ServiceRecordView? ServiceRecord { get; init; }
 }
-
-/// <summary>One service record (repair, maintenance, inspection, installation, commissioning, self-test) of the maintenance log.</summary>
-/// <param name="ChargerId">The charger it was made on.</param>
-/// <param name="Seq">Its event's seq.</param>
-/// <param name="EventId">Its event's id.</param>
-/// <param name="Ts">When the engineer saved it (the charger's clock).</param>
-/// <param name="Kind">repair, maintenance, ... (<see cref="ServiceRecordKinds"/>); free text on the wire.</param>
-/// <param name="EngineerId">Who made it.</param>
-/// <param name="WorkOrderRef">The work order it belongs to, when given.</param>
-/// <param name="CustomerConfirmed">True when the customer signed it off.</param>
-/// <param name="DataJson">The whole record as JSON text (the event's <c>data</c>).</param>
-public sealed record ServiceRecordView(
-    string ChargerId, long Seq, Guid EventId, DateTimeOffset Ts, string Kind, string EngineerId, string? WorkOrderRef, bool CustomerConfirmed, string DataJson);
-
-/// <summary>A filter over the maintenance log, oldest first, paged by the (ts, charger, seq) of the last record seen.</summary>
-public sealed record ServiceRecordQuery
-{
-    public string? ChargerId { get; init; }
-    public string? Kind { get; init; }
-    public string? EngineerId { get; init; }
-    public string? WorkOrderRef { get; init; }
-
-    /// <summary>Inclusive lower bound on <see cref="ServiceRecordView.Ts"/>.</summary>
-    public DateTimeOffset? From { get; init; }
-
-    /// <summary>Exclusive upper bound on <see cref="ServiceRecordView.Ts"/>.</summary>
-    public DateTimeOffset? To { get; init; }
-
-    /// <summary>Only records after this one in the order (ts, charger, seq): the last of the previous page.</summary>
-    public ServiceRecordCursor? After { get; init; }
-
-    public int Limit { get; init; } = 100;
-}
-
-/// <summary>A position in the maintenance log's order.</summary>
-public readonly record struct ServiceRecordCursor(DateTimeOffset Ts, string ChargerId, long Seq);
 
 /// <summary>
 /// The charger's applied seq was not where the caller read it: another receiver on the same database applied events in

@@ -22,8 +22,9 @@ public sealed record ActiveFault(
     bool BlocksCharging,
     bool Latching);
 
-/// <summary>What a read of the fleet's faults found, and whether it is known to include every acknowledged event.</summary>
-public sealed record FleetFaultsView<T>(T Value, bool Current);
+/// <summary>What a read of a view the <c>service</c> subscription derives found, and whether it is known to include every
+/// event acknowledged before the read (false: the wait for the subscription ran out).</summary>
+public sealed record FleetView<T>(T Value, bool Current);
 
 /// <summary>
 /// The fleet's view of faults, read from the one model of them: the active alarms of charger faults (the Offline alarm
@@ -34,7 +35,7 @@ public sealed record FleetFaultsView<T>(T Value, bool Current);
 public sealed class FleetFaults(IDomainDbFactory<ServiceDb> dbFactory, SubscriptionBarrier barrier)
 {
     /// <summary>The active faults of one charger, or of the fleet when <paramref name="chargerId"/> is null, by charger and raise time.</summary>
-    public async Task<FleetFaultsView<IReadOnlyList<ActiveFault>>> ListAsync(string? chargerId, CancellationToken ct)
+    public async Task<FleetView<IReadOnlyList<ActiveFault>>> ListAsync(string? chargerId, CancellationToken ct)
     {
         var current = await barrier.WaitAsync(ServiceProjector.SubscriptionName, ct);
         await using var db = dbFactory.Create();
@@ -51,7 +52,7 @@ public sealed class FleetFaults(IDomainDbFactory<ServiceDb> dbFactory, Subscript
     }
 
     /// <summary>How many faults are active per charger (chargers without any are absent).</summary>
-    public async Task<FleetFaultsView<IReadOnlyDictionary<string, int>>> CountByChargerAsync(CancellationToken ct)
+    public async Task<FleetView<IReadOnlyDictionary<string, int>>> CountByChargerAsync(CancellationToken ct)
     {
         var current = await barrier.WaitAsync(ServiceProjector.SubscriptionName, ct);
         await using var db = dbFactory.Create();

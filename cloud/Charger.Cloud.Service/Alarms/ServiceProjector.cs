@@ -232,11 +232,30 @@ public sealed class ServiceProjector(
     }
 
     /// <summary>
-    /// Upgrade from release 5, where the fleet's view of faults was a table of its own (<c>active_faults</c>): fills the
-    /// details of the last raise into the alarms that were active then, from the charger's stored <c>fault.raised</c>
-    /// events. Idempotent; returns how many alarms it completed.
+    /// Upgrade from release 5, where the store kept the fleet's faults and service records in tables of its own
+    /// (<c>active_faults</c>, <c>service_records</c>): fills what the rows of this area lacked then from the stored
+    /// events: the details of the last raise of the alarms active then, and each record's whole data. Idempotent;
+    /// returns how many rows it completed.
     /// </summary>
-    public async Task<int> CompleteEarlierAlarmsAsync(CancellationToken ct)
+    public async Task<int> CompleteEarlierRowsAsync(CancellationToken ct) =>
+        await CompleteEarlierAlarmsAsync(ct) + await CompleteEarlierRecordsAsync(ct);
+
+    private async Task<int> CompleteEarlierRecordsAsync(CancellationToken ct)
+    {
+        await using var db = dbFactory.Create();
+        var earlier = await db.MaintenanceLog.Where(r => r.Data == null).ToListAsync(ct);
+        foreach (var row in earlier)
+        {
+            var stored = await store.QueryEventsAsync(new EventQuery(row.ChargerId) { AfterSeq = row.Seq - 1, Limit = 1 }, ct);
+            // The record's event is stored (it was applied); a row without one keeps an empty object rather than nothing.
+            row.Data = stored is [{ } e] && e.Seq == row.Seq ? e.DataJson : "{}";
+        }
+
+        await db.SaveChangesAsync(ct);
+        return earlier.Count;
+    }
+
+    private async Task<int> CompleteEarlierAlarmsAsync(CancellationToken ct)
     {
         await using var db = dbFactory.Create();
         var earlier = await db.Alarms
@@ -316,7 +335,7 @@ public sealed class ServiceProjector(
 
     private async Task AttachRecordAsync(ServiceDb db, StoredEvent e, ServiceRecordData r, DateTimeOffset now, List<AuditEntry> audits, CancellationToken ct)
     {
-        if (await db.ServiceRecordLinks.FindAsync([e.ChargerId, e.Seq], ct) is not null)
+        if (await db.MaintenanceLog.FindAsync([e.ChargerId, e.Seq], ct) is not null)
         {
             return;
         }
@@ -344,10 +363,10 @@ public sealed class ServiceProjector(
             match = wo is null ? "none" : "time-window";
         }
 
-        db.ServiceRecordLinks.Add(new ServiceRecordLink
+        db.MaintenanceLog.Add(new ServiceRecordRow
         {
             ChargerId = e.ChargerId, Seq = e.Seq, EventId = e.Id, Ts = e.Ts, Kind = r.Kind, EngineerId = r.EngineerId, WorkOrderRef = r.WorkOrderRef,
-            WorkOrderId = wo?.Id, Match = match, CustomerConfirmed = r.CustomerConfirmed,
+            WorkOrderId = wo?.Id, Match = match, CustomerConfirmed = r.CustomerConfirmed, Data = e.DataJson,
         });
         if (wo is null)
         {

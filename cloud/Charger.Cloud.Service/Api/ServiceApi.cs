@@ -313,7 +313,7 @@ public static class ServiceApi
             return NotFound("work order", id);
         }
 
-        var records = await db.ServiceRecordLinks.AsNoTracking().Where(l => l.WorkOrderId == woId).OrderBy(l => l.Ts).ToListAsync(ct);
+        var records = await db.MaintenanceLog.AsNoTracking().Where(l => l.WorkOrderId == woId).OrderBy(l => l.Ts).ToListAsync(ct);
         return TypedResults.Ok(new WorkOrderDetailDto(
             WorkOrderDto.From(row, time.GetUtcNow(), options.Value.ReopenWindow),
             row.Transitions.OrderBy(t => t.At).ThenBy(t => t.Id).Select(WorkOrderTransitionDto.From).ToList(),

@@ -8,7 +8,7 @@ namespace Charger.Cloud.Service.Data;
 
 /// <summary>
 /// The service area's tables: alarms and their history, the projector's cursors, work orders with their transitions and
-/// pauses, SLA policies, blocked chargers and service-record links. Column names are snake_case on both engines.
+/// pauses, SLA policies, blocked chargers and the fleet's maintenance log (service records with their work-order link). Column names are snake_case on both engines.
 /// </summary>
 public abstract class ServiceDb : DomainDbContext
 {
@@ -27,7 +27,7 @@ public abstract class ServiceDb : DomainDbContext
     public DbSet<WorkOrderTransitionRow> WorkOrderTransitions => Set<WorkOrderTransitionRow>();
     public DbSet<WorkOrderPauseRow> WorkOrderPauses => Set<WorkOrderPauseRow>();
     public DbSet<BlockedCharger> BlockedChargers => Set<BlockedCharger>();
-    public DbSet<ServiceRecordLink> ServiceRecordLinks => Set<ServiceRecordLink>();
+    public DbSet<ServiceRecordRow> MaintenanceLog => Set<ServiceRecordRow>();
     public DbSet<SlaPolicyRow> SlaPolicies => Set<SlaPolicyRow>();
 
     /// <inheritdoc />
@@ -86,12 +86,22 @@ public abstract class ServiceDb : DomainDbContext
             e.HasKey(b => b.ChargerId);
             e.Property(b => b.ChargerId).HasMaxLength(64);
         });
-        modelBuilder.Entity<ServiceRecordLink>(e =>
+        modelBuilder.Entity<ServiceRecordRow>(e =>
         {
-            e.ToTable("service_record_links");
+            e.ToTable("maintenance_log");
             e.HasKey(l => new { l.ChargerId, l.Seq });
             e.Property(l => l.ChargerId).HasMaxLength(64);
+            if (Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+            {
+                // The log pages by (ts, charger, seq) in byte order of the charger id, as SQLite compares (and as the
+                // event store's tables do).
+                e.Property(l => l.ChargerId).UseCollation("C");
+            }
+
             e.HasIndex(l => l.WorkOrderId);
+            e.HasIndex(l => new { l.Ts, l.ChargerId, l.Seq });
+            e.HasIndex(l => new { l.EngineerId, l.Ts });
+            e.HasIndex(l => l.WorkOrderRef);
         });
         modelBuilder.Entity<SlaPolicyRow>(e =>
         {

@@ -59,7 +59,7 @@ public sealed class Alarm
     public DateTimeOffset LastRaisedAt { get; set; }
 
     /// <summary>The seq and event id of the last <c>fault.raised</c> (null for offline alarms, and for alarms raised before
-    /// release 6 until <see cref="Alarms.ServiceProjector.CompleteEarlierAlarmsAsync"/> fills them).</summary>
+    /// release 6 until <see cref="Alarms.ServiceProjector.CompleteEarlierRowsAsync"/> fills them).</summary>
     public long? LastRaisedSeq { get; set; }
     public Guid? LastRaisedEventId { get; set; }
     public int RaiseCount { get; set; }
@@ -112,8 +112,12 @@ public sealed class BlockedCharger
     public string Reason { get; set; } = string.Empty;
 }
 
-/// <summary>A service record of an agent, as attached (or not) to a work order.</summary>
-public sealed class ServiceRecordLink
+/// <summary>
+/// One record of the fleet's maintenance log (table <c>maintenance_log</c>): a <c>service.record</c> of an agent, whole,
+/// and the work order it was attached to (or not). The one model of service records: the fleet's log
+/// (<see cref="Records.FleetRecords"/>) and the work orders read these rows.
+/// </summary>
+public sealed class ServiceRecordRow
 {
     public string ChargerId { get; set; } = string.Empty;
     public long Seq { get; set; }
@@ -127,6 +131,10 @@ public sealed class ServiceRecordLink
     /// <summary>reference, time-window or none.</summary>
     public string Match { get; set; } = string.Empty;
     public bool CustomerConfirmed { get; set; }
+
+    /// <summary>The whole record as the engineer saved it (the event's <c>data</c>, JSON); null only for rows of release
+    /// 5 until <see cref="Alarms.ServiceProjector.CompleteEarlierRowsAsync"/> fills it.</summary>
+    public string? Data { get; set; }
 }
 
 /// <summary>An SLA policy row: targets for one customer tier and priority, optionally counted in working time.</summary>

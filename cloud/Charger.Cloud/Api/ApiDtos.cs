@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Charger.Cloud.Core;
 using Charger.Cloud.Service.Alarms;
+using Charger.Cloud.Service.Records;
 using Charger.Protocol;
 
 namespace Charger.Cloud.Api;

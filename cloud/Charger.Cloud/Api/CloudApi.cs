@@ -3,6 +3,7 @@ using System.Globalization;
 using Charger.Cloud.Core;
 using Charger.Cloud.Core.AfterSales;
 using Charger.Cloud.Service.Alarms;
+using Charger.Cloud.Service.Records;
 using Charger.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
@@ -92,9 +93,9 @@ public static class CloudApi
         }
     }
 
-    /// <summary>The response header that says the faults shown may not yet include every acknowledged event (the
-    /// <c>service</c> subscription did not catch up within <c>Cloud:Subscriptions:ReadWait</c>).</summary>
-    public const string FaultsBehindHeader = "X-Faults-Behind";
+    /// <summary>The response header that says the faults or records shown may not yet include every acknowledged event
+    /// (the <c>service</c> subscription did not catch up within <c>Cloud:Subscriptions:ReadWait</c>).</summary>
+    public const string BehindHeader = "X-Service-View-Behind";
 
     internal static async Task<Ok<List<ChargerSummaryDto>>> ListChargersAsync(HttpResponse response, IEventStore store, FleetFaults fleetFaults, CancellationToken ct)
     {
@@ -109,7 +110,7 @@ public static class CloudApi
     {
         if (!current)
         {
-            response.Headers[FaultsBehindHeader] = "true";
+            response.Headers[BehindHeader] = "true";
         }
     }
 
@@ -180,7 +181,7 @@ public static class CloudApi
         return TypedResults.Ok(new EventPageDto(id, events.Select(EventDto.From).ToList(), next));
     }
 
-    internal static async Task<Results<Ok<ServiceRecordPageDto>, ProblemHttpResult>> ListServiceRecordsAsync(HttpRequest request, IEventStore store, CancellationToken ct)
+    internal static async Task<Results<Ok<ServiceRecordPageDto>, ProblemHttpResult>> ListServiceRecordsAsync(HttpRequest request, FleetRecords fleetRecords, CancellationToken ct)
     {
         var q = request.Query;
         if (!TryGetSingle(q, "chargerId", out var chargerId, out var problem)
@@ -216,10 +217,12 @@ public static class CloudApi
             cursor = parsed;
         }
 
-        var records = await store.QueryServiceRecordsAsync(new ServiceRecordQuery
+        var found = await fleetRecords.QueryAsync(new ServiceRecordQuery
         {
             ChargerId = chargerId, Kind = kind, EngineerId = engineer, WorkOrderRef = workOrder, From = from, To = to, After = cursor, Limit = (int)limit,
         }, ct);
+        MarkBehind(request.HttpContext.Response, found.Current);
+        var records = found.Value;
         var next = records.Count == limit ? FormatCursor(records[^1]) : null;
         return TypedResults.Ok(new ServiceRecordPageDto(records.Select(ServiceRecordDto.From).ToList(), next));
     }

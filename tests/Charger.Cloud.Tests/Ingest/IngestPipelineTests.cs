@@ -807,7 +807,6 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
     public Task RecordGapAsync(SeqGap gap, CancellationToken ct) => inner.RecordGapAsync(gap, ct);
     public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken ct) => inner.SkipLostAsync(chargerId, fromSeq, toSeq, at, ct);
     public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken ct) => inner.CloseGapsAsync(chargerId, appliedSeq, closedAt, ct);
-    public Task<IReadOnlyList<ServiceRecordView>> QueryServiceRecordsAsync(ServiceRecordQuery query, CancellationToken ct) => inner.QueryServiceRecordsAsync(query, ct);
     public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken ct) => inner.ListGapsAsync(chargerId, openOnly, ct);
     public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken ct) => inner.AddDeadLetterAsync(deadLetter, ct);
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct) => inner.ListDeadLettersAsync(limit, ct);

@@ -255,12 +255,13 @@ namespace Charger.Cloud.Service.Migrations.Postgres
                     b.ToTable("service_projector_cursors", (string)null);
                 });
 
-            modelBuilder.Entity("Charger.Cloud.Service.Data.ServiceRecordLink", b =>
+            modelBuilder.Entity("Charger.Cloud.Service.Data.ServiceRecordRow", b =>
                 {
                     b.Property<string>("ChargerId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
-                        .HasColumnName("charger_id");
+                        .HasColumnName("charger_id")
+                        .UseCollation("C");
 
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
@@ -269,6 +270,10 @@ namespace Charger.Cloud.Service.Migrations.Postgres
                     b.Property<bool>("CustomerConfirmed")
                         .HasColumnType("boolean")
                         .HasColumnName("customer_confirmed");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("text")
+                        .HasColumnName("data");
 
                     b.Property<string>("EngineerId")
                         .IsRequired()
@@ -305,7 +310,13 @@ namespace Charger.Cloud.Service.Migrations.Postgres
 
                     b.HasIndex("WorkOrderId");
 
-                    b.ToTable("service_record_links", (string)null);
+                    b.HasIndex("WorkOrderRef");
+
+                    b.HasIndex("EngineerId", "Ts");
+
+                    b.HasIndex("Ts", "ChargerId", "Seq");
+
+                    b.ToTable("maintenance_log", (string)null);
                 });
 
             modelBuilder.Entity("Charger.Cloud.Service.Data.SlaPolicyRow", b =>

@@ -246,7 +246,7 @@ namespace Charger.Cloud.Service.Migrations.Sqlite
                     b.ToTable("service_projector_cursors", (string)null);
                 });
 
-            modelBuilder.Entity("Charger.Cloud.Service.Data.ServiceRecordLink", b =>
+            modelBuilder.Entity("Charger.Cloud.Service.Data.ServiceRecordRow", b =>
                 {
                     b.Property<string>("ChargerId")
                         .HasMaxLength(64)
@@ -260,6 +260,10 @@ namespace Charger.Cloud.Service.Migrations.Sqlite
                     b.Property<bool>("CustomerConfirmed")
                         .HasColumnType("INTEGER")
                         .HasColumnName("customer_confirmed");
+
+                    b.Property<string>("Data")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("data");
 
                     b.Property<string>("EngineerId")
                         .IsRequired()
@@ -296,7 +300,13 @@ namespace Charger.Cloud.Service.Migrations.Sqlite
 
                     b.HasIndex("WorkOrderId");
 
-                    b.ToTable("service_record_links", (string)null);
+                    b.HasIndex("WorkOrderRef");
+
+                    b.HasIndex("EngineerId", "Ts");
+
+                    b.HasIndex("Ts", "ChargerId", "Seq");
+
+                    b.ToTable("maintenance_log", (string)null);
                 });
 
             modelBuilder.Entity("Charger.Cloud.Service.Data.SlaPolicyRow", b =>
