@@ -21,6 +21,7 @@ public static class CloudCoreServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<IngestMetrics>();
         services.TryAddSingleton<AppliedEventsSignal>();
+        services.TryAddSingleton<LiveUpdates>();
         services.TryAddSingleton<IngestPipeline>();
         services.TryAddSingleton<IIngestPipeline>(sp => sp.GetRequiredService<IngestPipeline>());
         return services;
@@ -52,6 +53,7 @@ public static class CloudCoreServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SubscriptionProgress>();
+        services.TryAddSingleton<LiveUpdates>();
         services.TryAddSingleton<SubscriptionBarrier>();
         return services;
     }

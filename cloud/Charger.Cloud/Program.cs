@@ -5,6 +5,7 @@ using Charger.Cloud.Cli;
 using Charger.Cloud.CustomerCare;
 using Charger.Cloud.CustomerCare.Api;
 using Charger.Cloud.Hosting;
+using Charger.Cloud.Live;
 using Charger.Cloud.Service;
 using Charger.Cloud.Service.Api;
 
@@ -26,6 +27,7 @@ builder.AddCloudHosting();
 builder.AddWebUi();
 builder.AddCloudStore();
 builder.AddCloudIngest();
+builder.Services.AddLiveUpdates();
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddCustomerCare(builder.Configuration);
 builder.Services.AddService(builder.Configuration);
@@ -33,6 +35,7 @@ builder.AddCloudIngress();
 
 var app = builder.Build();
 app.MapCloudApi();
+app.MapLiveUpdates();
 app.MapCustomerCare();
 app.MapService();
 app.MapAccess();

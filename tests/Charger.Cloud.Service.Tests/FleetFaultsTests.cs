@@ -89,7 +89,7 @@ public abstract class FleetFaultsTests : BedTests
     {
         var progress = new SubscriptionProgress();
         var held = new HeldSubscriber(Bed.NewProjector());
-        using var subscriptions = new EventSubscriptions([held], (IEventFeed)Bed.Store, Bed.Applied, progress,
+        using var subscriptions = new EventSubscriptions([held], (IEventFeed)Bed.Store, Bed.Applied, progress, new LiveUpdates(),
             Options.Create(new SubscriptionOptions { PollInterval = TimeSpan.FromMinutes(10) }), Bed.Clock, new ErrorLog<EventSubscriptions>());
         await subscriptions.StartAsync(Ct);
         try

@@ -70,7 +70,7 @@ public abstract class ProjectorTests : BedTests
         var projector = new ObservedSubscriber(Bed.NewProjector());
         var faultHandled = projector.HandledAsync(e => e.Type == EventTypes.FaultRaised && e.ChargerId == "CP-W");
         var errors = new ErrorLog<EventSubscriptions>();
-        using var subscriptions = new EventSubscriptions([projector], (IEventFeed)Bed.Store, Bed.Applied, new SubscriptionProgress(),
+        using var subscriptions = new EventSubscriptions([projector], (IEventFeed)Bed.Store, Bed.Applied, new SubscriptionProgress(), new LiveUpdates(),
             Microsoft.Extensions.Options.Options.Create(new SubscriptionOptions { PollInterval = TimeSpan.FromMinutes(10) }), Bed.Clock, errors);
         await subscriptions.StartAsync(CancellationToken.None);
         try

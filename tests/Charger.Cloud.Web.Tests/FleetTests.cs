@@ -43,6 +43,30 @@ public sealed class FleetTests(BrowserFixture browser, CloudHost host) : UiTest(
     }
 
     [Fact]
+    public async Task The_open_fleet_page_shows_a_charger_that_reports_after_it_was_opened_without_polling()
+    {
+        var engineer = await Host.CreateUserAsync("eng-live", "repair-engineer", "Liv Live");
+        await Page.Clock.InstallAsync();
+        await SignInAsync(Page, engineer);
+        await Expect(Page.Locator("[data-route='fleet'] h1")).ToHaveTextAsync("Fleet");
+        var chargers = Page.GetByTestId("chargers").Locator("tr[data-charger='CP-WEB-LIVE']");
+        await Expect(chargers).ToHaveCountAsync(0);
+
+        // From here the page's timers stand still: only the live stream can bring what the charger reports.
+        var now = await Page.EvaluateAsync<double>("Date.now()");
+        await Page.Clock.PauseAtAsync(DateTimeOffset.FromUnixTimeMilliseconds((long)now + 1).UtcDateTime);
+        await using (var charger = await MqttCharger.ConnectAsync(Host, "CP-WEB-LIVE"))
+        {
+            await charger.BootAsync();
+            await charger.FaultAsync(FaultCatalogue.GroundFailure, Severity.Critical, "residual current 30 mA", value: 30, unit: "mA");
+        }
+
+        await Expect(chargers).ToHaveCountAsync(1);
+        await Expect(Page.GetByTestId("active-faults").Locator("tr[data-charger='CP-WEB-LIVE'][data-code='GroundFailure']")).ToContainTextAsync("30 mA");
+        await Expect(chargers.Locator("td").Nth(4)).ToHaveTextAsync("1");
+    }
+
+    [Fact]
     public async Task Text_a_charger_sends_is_shown_as_text_and_never_run_as_markup()
     {
         const string Hostile = "<img src=x id=injected onerror=\"document.title='pwned'\"><b>bold</b>";

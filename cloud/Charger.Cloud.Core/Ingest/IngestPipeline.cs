@@ -30,10 +30,14 @@ public sealed class IngestPipeline : IIngestPipeline
     private readonly StripedAsyncLock _locks;
     private readonly IngestMetrics? _metrics;
     private readonly AppliedEventsSignal? _applied;
+    private readonly LiveUpdates? _live;
 
-    public IngestPipeline(IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null, AppliedEventsSignal? applied = null)
+    public IngestPipeline(
+        IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null,
+        AppliedEventsSignal? applied = null, LiveUpdates? live = null)
     {
         _applied = applied;
+        _live = live;
         _metrics = metrics;
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
@@ -358,8 +362,9 @@ public sealed class IngestPipeline : IIngestPipeline
         _metrics?.Batch(items.Length);
         if (result.Progress.Values.Any(p => p.Count > 0))
         {
-            // Committed: the subscriptions of this process read the feed now.
+            // Committed: the subscriptions of this process read the feed now, and open views read the fleet again.
             _applied?.Raise();
+            _live?.Publish(LiveUpdates.Fleet);
         }
 
         foreach (var gap in result.Gaps)
@@ -455,6 +460,8 @@ public sealed class IngestPipeline : IIngestPipeline
         {
             await _store.SetStatusAsync(chargerId, online, at.ToUniversalTime(), cancellationToken);
         }
+
+        _live?.Publish(LiveUpdates.Fleet);
 
         IngestLog.StatusChanged(_logger, chargerId, online ? Topics.Online : Topics.Offline);
     }

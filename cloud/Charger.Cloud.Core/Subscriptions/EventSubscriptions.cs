@@ -14,6 +14,7 @@ public sealed class EventSubscriptions(
     IEventFeed feed,
     AppliedEventsSignal signal,
     SubscriptionProgress progress,
+    LiveUpdates live,
     IOptions<SubscriptionOptions> options,
     TimeProvider time,
     ILogger<EventSubscriptions> logger) : BackgroundService
@@ -26,9 +27,10 @@ public sealed class EventSubscriptions(
     /// receiver applied first).
     /// </summary>
     public static async Task<int> CatchUpAsync(IEventFeed feed, IEventSubscriber subscriber, int batchSize, CancellationToken cancellationToken) =>
-        await CatchUpAsync(feed, subscriber, batchSize, null, cancellationToken);
+        await CatchUpAsync(feed, subscriber, batchSize, null, null, cancellationToken);
 
-    private static async Task<int> CatchUpAsync(IEventFeed feed, IEventSubscriber subscriber, int batchSize, SubscriptionProgress? progress, CancellationToken cancellationToken)
+    private static async Task<int> CatchUpAsync(
+        IEventFeed feed, IEventSubscriber subscriber, int batchSize, SubscriptionProgress? progress, LiveUpdates? live, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(subscriber);
@@ -47,6 +49,7 @@ public sealed class EventSubscriptions(
                 applied += events.Count;
                 position = events[^1].Position;
                 progress?.Raise();
+                live?.Publish(subscriber.Name); // what it derived changed: open views read again
             }
             else
             {
@@ -93,7 +96,7 @@ public sealed class EventSubscriptions(
 
                 try
                 {
-                    read += await CatchUpAsync(feed, _subscribers[i], options.Value.BatchSize, progress, stoppingToken);
+                    read += await CatchUpAsync(feed, _subscribers[i], options.Value.BatchSize, progress, live, stoppingToken);
                     retryAt[i] = null;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

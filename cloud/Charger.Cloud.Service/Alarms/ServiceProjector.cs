@@ -39,6 +39,7 @@ public sealed class ServiceProjector(
     IEventFeed feed,
     WorkOrderService workOrders,
     ServiceAudit audit,
+    LiveUpdates live,
     IOptions<ServiceOptions> options,
     TimeProvider time,
     ILogger<ServiceProjector> logger) : IEventSubscriber
@@ -468,6 +469,11 @@ public sealed class ServiceProjector(
 
             await audit.RecordInAsync(audits, tx.GetDbTransaction(), ct);
             await tx.CommitAsync(ct);
+        }
+
+        if (audits.Count > 0)
+        {
+            live.Publish(SubscriptionName); // an Offline alarm raised or cleared
         }
     }
 

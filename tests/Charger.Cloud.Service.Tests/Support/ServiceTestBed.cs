@@ -64,6 +64,9 @@ public sealed class ServiceTestBed : IAsyncDisposable
 
     public RecordingAuditLog Audit { get; } = new();
 
+    /// <summary>What the projectors of this bed publish for open views.</summary>
+    public LiveUpdates Live { get; } = new();
+
     public StaffList Staff { get; } = new(
         new StaffMember("eng-zhang", "Zhang Wei", Roles.RepairEngineer, "north", Active: true),
         new StaffMember("eng-wang", "Wang Fang", Roles.RepairEngineer, "south", Active: true),
@@ -91,7 +94,8 @@ public sealed class ServiceTestBed : IAsyncDisposable
         Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<WorkOrderService>.Instance);
 
     public ServiceProjector NewProjector(IAuditLog? audit = null) => new(
-        Factory, Store, (IEventFeed)Store, NewWorkOrderService(), new ServiceAudit(audit ?? Audit, NullLogger<ServiceAudit>.Instance), Microsoft.Extensions.Options.Options.Create(Options), Clock,
+        Factory, Store, (IEventFeed)Store, NewWorkOrderService(), new ServiceAudit(audit ?? Audit, NullLogger<ServiceAudit>.Instance), Live,
+        Microsoft.Extensions.Options.Options.Create(Options), Clock,
         NullLogger<ServiceProjector>.Instance);
 
     public SlaMonitor NewSlaMonitor() => new(Factory, new ServiceAudit(Audit, NullLogger<ServiceAudit>.Instance), Clock, NullLogger<SlaMonitor>.Instance);

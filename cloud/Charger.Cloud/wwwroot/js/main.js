@@ -12,6 +12,7 @@ import { renderKpis } from './pages/kpis.js';
 import { renderUsers } from './pages/users.js';
 import { renderAudit } from './pages/audit.js';
 import { errorBox } from './ui.js';
+import { closeLive } from './live.js';
 
 const view = document.getElementById('view');
 const nav = document.getElementById('nav');
@@ -102,13 +103,14 @@ async function route() {
 
 async function signOut() {
   try { await api.post('/api/v1/auth/logout'); } catch { /* signed out either way */ }
+  closeLive();
   me = null;
   location.hash = '#/fleet';
   route();
 }
 
 window.addEventListener('hashchange', route);
-window.addEventListener('session-expired', () => { me = null; route(); });
+window.addEventListener('session-expired', () => { closeLive(); me = null; route(); });
 
 async function start() {
   try {

@@ -1,6 +1,7 @@
 // Shared pieces of the pages: the error box, simple forms, loading state.
 import { ApiError } from './api.js';
 import { h, replace } from './dom.js';
+import { watch } from './live.js';
 
 /** An error as the user sees it: the problem's title, its detail, and each wrong field. */
 export function errorBox(error) {
@@ -89,4 +90,12 @@ export function panel(title, ...children) {
 /** A definition list of [label, value] pairs. */
 export function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(p => p).map(([k, v]) => [h('dt', null, k), h('dd', null, v ?? '—')]));
+}
+
+/**
+ * Reads the page's data again (load) whenever one of topics changes on the server (live.js), while the page is shown:
+ * instead of polling.
+ */
+export function liveReload(section, context, topics, load) {
+  watch(topics, load, () => context.isCurrent() && section.isConnected);
 }

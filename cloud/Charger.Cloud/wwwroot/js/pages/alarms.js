@@ -2,7 +2,7 @@
 import { api, query, seg } from '../api.js';
 import { badge, h, link, replace, table, time } from '../dom.js';
 import { may } from '../roles.js';
-import { actionForm, errorBox, panel } from '../ui.js';
+import { actionForm, errorBox, liveReload, panel } from '../ui.js';
 import { severityBadge } from './fleet.js';
 
 /** Active users as [value, text] options (for assigning); empty when the role may not list users. */
@@ -91,13 +91,6 @@ export async function renderAlarms(section, context) {
     formArea,
     listArea);
   await load();
-  autoRefresh(section, context, load);
+  liveReload(section, context, ['service', 'alarms', 'work-orders'], load);
 }
 
-/** Reloads a page's list every few seconds while the page is shown. */
-export function autoRefresh(section, context, load, seconds = 5) {
-  const timer = setInterval(() => {
-    if (!context.isCurrent() || !section.isConnected) { clearInterval(timer); return; }
-    load();
-  }, seconds * 1000);
-}

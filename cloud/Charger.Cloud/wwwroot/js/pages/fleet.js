@@ -1,9 +1,7 @@
 // The fleet: every charger (state, online, last seen, active faults) and the fleet's active faults.
 import { api } from '../api.js';
 import { badge, h, link, replace, table, time } from '../dom.js';
-import { errorBox, panel } from '../ui.js';
-
-const RefreshSeconds = 10;
+import { errorBox, liveReload, panel } from '../ui.js';
 
 export function severityBadge(severity) {
   return badge(severity, 'sev-' + severity);
@@ -58,8 +56,5 @@ export async function renderFleet(section, context) {
   }
 
   await load();
-  const timer = setInterval(() => {
-    if (!context.isCurrent() || !section.isConnected) { clearInterval(timer); return; }
-    load();
-  }, RefreshSeconds * 1000);
+  liveReload(section, context, ['fleet', 'service'], load);
 }

@@ -3,8 +3,8 @@
 import { api, query, seg } from '../api.js';
 import { badge, h, link, localInputToIso, replace, table, time, toLocalInput } from '../dom.js';
 import { may, Roles, workOrderActions } from '../roles.js';
-import { actionForm, errorBox, facts, panel } from '../ui.js';
-import { autoRefresh, userOptions } from './alarms.js';
+import { actionForm, errorBox, facts, liveReload, panel } from '../ui.js';
+import { userOptions } from './alarms.js';
 
 const States = ['unfinished', 'open', 'triaged', 'assigned', 'en-route', 'on-site', 'waiting-for-parts', 'waiting-for-customer',
   'escalated', 'resolved', 'confirmed', 'closed', 'cancelled', 'all'];
@@ -86,7 +86,7 @@ export async function renderWorkOrders(section, context) {
     listArea,
     sla);
   await load();
-  autoRefresh(section, context, load, 10);
+  liveReload(section, context, ['service', 'work-orders', 'alarms'], load);
 }
 
 function openCreate(formArea, context) {

@@ -1,0 +1,132 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Charger.Cloud.Core;
+using Charger.Cloud.Core.AfterSales;
+using Microsoft.Extensions.Options;
+
+namespace Charger.Cloud.Live;
+
+/// <summary>Settings of the live-update streams (section <c>Cloud:Live</c>).</summary>
+public sealed class LiveOptions
+{
+    public const string SectionName = "Cloud:Live";
+
+    /// <summary>Streams open at once, over all users; past it a new one is refused with 503.</summary>
+    [Range(1, 100_000)]
+    public int MaxStreams { get; set; } = 500;
+
+    /// <summary>Streams one user may hold open at once (tabs, windows); past it a new one is refused with 429.</summary>
+    [Range(1, 100)]
+    public int MaxStreamsPerUser { get; set; } = 8;
+
+    /// <summary>A comment sent on an idle stream, so proxies and the browser keep it open and a dead peer is found.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// <c>GET /api/v1/live</c>: one server-sent-event stream per open UI, over which <see cref="LiveUpdates"/> says which
+/// topics changed (<c>event: changed</c>, <c>data: {"topic":"..."}</c>); the page reads again what it shows. And the
+/// notice of people's changes: a successful write to <c>/api/v1/{area}/...</c> publishes <c>{area}</c>.
+/// </summary>
+public static class LiveApi
+{
+    /// <summary>Registers <see cref="LiveUpdates"/> and <see cref="LiveOptions"/> (validated at start).</summary>
+    public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
+    {
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LiveUpdates>();
+        return services;
+    }
+
+    /// <summary>Maps the stream and publishes the topic of each successful write people make through the API.</summary>
+    public static WebApplication MapLiveUpdates(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (TopicOfWrite(context.Request.Method, context.Request.Path, context.Response.StatusCode) is { } topic)
+            {
+                context.RequestServices.GetRequiredService<LiveUpdates>().Publish(topic);
+            }
+        });
+        app.MapGet("/api/v1/live", Stream).RequireAuthorization(Policies.AnyStaff).ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The topic a write announces: the area segment after <c>/api/v1/</c>, for a 2xx answer to a change
+    /// (signing in and out changes no view).</summary>
+    internal static string? TopicOfWrite(string method, PathString path, int status)
+    {
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || status is < 200 or >= 300
+            || !path.StartsWithSegments("/api/v1", StringComparison.Ordinal, out var rest) || !rest.HasValue)
+        {
+            return null;
+        }
+
+        var area = rest.Value!.TrimStart('/').Split('/', 2)[0];
+        return area.Length is > 0 and <= 40 && area != "auth" && area.All(c => char.IsAsciiLetterLower(c) || c == '-') ? area : null;
+    }
+
+    private static IResult Stream(HttpContext context, LiveUpdates live, IOptions<LiveOptions> options)
+    {
+        var user = Actor.FromPrincipal(context.User)?.UserId ?? "?";
+        var o = options.Value;
+        var listener = live.TryOpen(user, o.MaxStreams, o.MaxStreamsPerUser, out var refusal);
+        if (listener is null)
+        {
+            return refusal == LiveRefusal.Full
+                ? TypedResults.Problem(title: "Too many live streams", detail: $"{o.MaxStreams} are open; the page falls back to reading on demand.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable)
+                : TypedResults.Problem(title: "Too many live streams for this user", detail: $"At most {o.MaxStreamsPerUser} at once; close a tab.",
+                    statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.ServerSentEvents(Notices(listener, o.Heartbeat, context.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> Notices(LiveUpdates.Listener listener, TimeSpan heartbeat, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using (listener)
+        {
+            // The first item tells the page the stream is open (and how soon to come back after a drop).
+            yield return new SseItem<string>("{}", "open") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
+            var reader = listener.Notices.Reader;
+            while (!ct.IsCancellationRequested)
+            {
+                if (!await WaitAsync(reader, heartbeat, ct))
+                {
+                    yield return new SseItem<string>("{}", "ping");
+                    continue;
+                }
+
+                var topics = new SortedSet<string>(StringComparer.Ordinal);
+                while (reader.TryRead(out var topic))
+                {
+                    topics.Add(topic);
+                }
+
+                foreach (var topic in topics)
+                {
+                    // Topics are constants and path segments checked above: nothing to escape.
+                    yield return new SseItem<string>("{\"topic\":\"" + topic + "\"}", "changed");
+                }
+            }
+        }
+    }
+
+    /// <summary>True when a notice is there to read; false when <paramref name="heartbeat"/> passed first.</summary>
+    private static async Task<bool> WaitAsync(System.Threading.Channels.ChannelReader<string> reader, TimeSpan heartbeat, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(ct).AsTask().WaitAsync(heartbeat, ct);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}
