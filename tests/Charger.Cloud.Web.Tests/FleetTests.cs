@@ -54,7 +54,7 @@ public sealed class FleetTests(BrowserFixture browser, CloudHost host) : UiTest(
 
         // From here the page's timers stand still: only the live stream can bring what the charger reports.
         var now = await Page.EvaluateAsync<double>("Date.now()");
-        await Page.Clock.PauseAtAsync(DateTimeOffset.FromUnixTimeMilliseconds((long)now + 1).UtcDateTime);
+        await Page.Clock.PauseAtAsync(DateTimeOffset.FromUnixTimeMilliseconds((long)now + 2000).UtcDateTime);
         await using (var charger = await MqttCharger.ConnectAsync(Host, "CP-WEB-LIVE"))
         {
             await charger.BootAsync();

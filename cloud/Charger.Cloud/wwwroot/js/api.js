@@ -1,4 +1,5 @@
 // The API client: same-origin fetch with the sign-in cookie; errors as ApiError from RFC 9457 problem details.
+import { t } from './i18n.js';
 
 /** An API call that failed: the problem details' title, detail and the fields that are wrong. */
 export class ApiError extends Error {
@@ -21,7 +22,7 @@ export class ApiError extends Error {
         for (const m of Array.isArray(messages) ? messages : [messages]) lines.push(`${field}: ${m}`);
       }
     }
-    if (this.parameter) lines.push(`parameter: ${this.parameter}`);
+    if (this.parameter) lines.push(t('error.parameter', { name: this.parameter }));
     return lines;
   }
 }
@@ -36,7 +37,7 @@ async function request(method, path, body) {
   try {
     response = await fetch(path, init);
   } catch (e) {
-    throw new ApiError(0, { title: 'The server cannot be reached', detail: String(e?.message ?? e) });
+    throw new ApiError(0, { title: t('error.unreachable'), detail: String(e?.message ?? e) });
   }
   const text = await response.text();
   let json = null;

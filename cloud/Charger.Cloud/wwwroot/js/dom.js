@@ -1,4 +1,5 @@
 // DOM helpers. Data is only ever put into the page as text (textContent, attribute values), never parsed as HTML.
+import { formatTime, t } from './i18n.js';
 
 /**
  * Creates an element. attrs: { class, id, href, type, ..., on: { click: fn }, dataset: {...} };
@@ -46,8 +47,8 @@ export function replace(el, ...children) {
  * A table. columns: [{ title, value: row => string|Node, class? }]; rows: array.
  * rowAttrs(row) gives attributes of each <tr> (e.g. data-id). empty: text shown when there is no row.
  */
-export function table(columns, rows, { empty = 'Nothing to show.', rowAttrs, caption, testId } = {}) {
-  if (!rows || rows.length === 0) return h('p', { class: 'empty', 'data-testid': testId }, empty);
+export function table(columns, rows, { empty, rowAttrs, caption, testId } = {}) {
+  if (!rows || rows.length === 0) return h('p', { class: 'empty', 'data-testid': testId }, empty ?? t('common.nothingToShow'));
   return h('table', { 'data-testid': testId },
     caption ? h('caption', null, caption) : null,
     h('thead', null, h('tr', null, columns.map(c => h('th', { scope: 'col' }, c.title)))),
@@ -67,13 +68,12 @@ export function link(route, text) {
 
 const pad = n => String(n).padStart(2, '0');
 
-/** An ISO-8601 timestamp as local "YYYY-MM-DD HH:mm:ss" in a <time> element (title: the UTC value). */
+/** An ISO-8601 timestamp in local time, in the user's language's form (Intl), in a <time> element (title: the UTC value). */
 export function time(iso) {
   if (!iso) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  return h('time', { datetime: d.toISOString(), title: d.toISOString() }, text);
+  return h('time', { datetime: d.toISOString(), title: d.toISOString() }, formatTime(d));
 }
 
 /** A small coloured label (severity, state, online...). kind picks the colour class. */

@@ -1,5 +1,6 @@
 // What each role may do, mirrored from the server's role x endpoint matrix so the UI shows only the actions a user
 // may take. The server stays the authority: it refuses anything else with 403, and the UI shows that error.
+import { tOr } from './i18n.js';
 
 export const Roles = Object.freeze({
   Admin: 'admin',
@@ -12,14 +13,8 @@ export const Roles = Object.freeze({
 
 const { Admin, Supervisor, TechnicalSupport, RepairEngineer, ServiceSpecialist, Auditor } = Roles;
 
-export const RoleNames = Object.freeze({
-  [Admin]: 'Administrator',
-  [Supervisor]: 'Supervisor',
-  [TechnicalSupport]: 'Technical support',
-  [RepairEngineer]: 'Repair engineer',
-  [ServiceSpecialist]: 'Service specialist',
-  [Auditor]: 'Auditor',
-});
+/** A role's name in the user's language (role.* of the translation table); an unknown role as it is. */
+export const roleName = role => tOr('role.' + role, role);
 
 /** Work-order actions (the API's path segment) and the roles that may take them (Charger.Cloud.Service). */
 export const WorkOrderActionRoles = Object.freeze({

@@ -1,12 +1,13 @@
 // Shared pieces of the pages: the error box, simple forms, loading state.
 import { ApiError } from './api.js';
+import { t } from './i18n.js';
 import { h, replace } from './dom.js';
 import { watch } from './live.js';
 
 /** An error as the user sees it: the problem's title, its detail, and each wrong field. */
 export function errorBox(error) {
   const lines = error instanceof ApiError ? error.fieldLines : [];
-  const title = error instanceof ApiError ? error.title : 'Something went wrong';
+  const title = error instanceof ApiError ? error.title : t('error.generic');
   const detail = error instanceof ApiError ? error.detail : String(error?.message ?? error);
   return h('div', { class: 'error', role: 'alert', 'data-testid': 'error', dataset: { status: error?.status ?? '' } },
     h('strong', { class: 'error-title' }, title),
@@ -59,13 +60,13 @@ export function formValues(form) {
  */
 export function actionForm({ title, fields, submitText, submit, onDone, testId, cancel }) {
   const errors = h('div', { class: 'form-errors' });
-  const button = h('button', { type: 'submit', class: 'primary' }, submitText ?? 'Save');
+  const button = h('button', { type: 'submit', class: 'primary' }, submitText ?? t('common.save'));
   const form = h('form', { class: 'action-form', 'data-testid': testId, novalidate: true },
     title ? h('h3', null, title) : null,
     fields.map(field),
     errors,
     h('div', { class: 'buttons' }, button,
-      cancel ? h('button', { type: 'button', on: { click: cancel } }, 'Cancel') : null));
+      cancel ? h('button', { type: 'button', on: { click: cancel } }, t('common.cancel')) : null));
   form.addEventListener('submit', async event => {
     event.preventDefault();
     replace(errors);

@@ -1,6 +1,7 @@
 // Alarms: the fleet's alarms; technical support and supervisors acknowledge and assign them.
 import { api, query, seg } from '../api.js';
 import { badge, h, link, replace, table, time } from '../dom.js';
+import { t, tOr } from '../i18n.js';
 import { may } from '../roles.js';
 import { actionForm, errorBox, liveReload, panel } from '../ui.js';
 import { severityBadge } from './fleet.js';
@@ -16,7 +17,8 @@ export async function renderAlarms(section, context) {
   const status = params.get('status') || 'active';
   const canAck = may(me.role, 'acknowledgeAlarm');
   const canAssign = may(me.role, 'assignAlarm');
-  const statusSelect = h('select', { 'aria-label': 'Status' }, [['active', 'active'], ['cleared', 'cleared'], ['all', 'all']].map(([v, t]) => h('option', { value: v }, t)));
+  const statusSelect = h('select', { 'aria-label': t('alarms.status') },
+    [['active', t('alarmStatus.active')], ['cleared', t('alarmStatus.cleared')], ['all', t('alarms.statusAll')]].map(([v, text]) => h('option', { value: v }, text)));
   statusSelect.value = status;
   statusSelect.addEventListener('change', () => { location.hash = '#/alarms' + query({ status: statusSelect.value }); });
   const formArea = h('div');
@@ -25,13 +27,13 @@ export async function renderAlarms(section, context) {
 
   function openAssign(alarm) {
     replace(formArea, actionForm({
-      title: `Assign alarm ${alarm.id} (${alarm.chargerId} ${alarm.code})`,
+      title: t('alarms.assignTitle', { id: alarm.id, charger: alarm.chargerId, code: alarm.code }),
       testId: 'assign-alarm-form',
       fields: [
-        { name: 'userId', label: 'Assign to', type: 'select', required: true, options: [['', '— choose —'], ...users], value: alarm.assignedTo ?? '' },
-        { name: 'reason', label: 'Note', type: 'text' },
+        { name: 'userId', label: t('alarms.assignTo'), type: 'select', required: true, options: [['', t('alarms.choose')], ...users], value: alarm.assignedTo ?? '' },
+        { name: 'reason', label: t('alarms.note'), type: 'text' },
       ],
-      submitText: 'Assign',
+      submitText: t('alarms.assign'),
       submit: v => api.post(`/api/v1/alarms/${seg(alarm.id)}/assign`, { userId: v.userId, reason: v.reason }),
       onDone: () => { replace(formArea); return load(); },
       cancel: () => replace(formArea),
@@ -51,32 +53,39 @@ export async function renderAlarms(section, context) {
   }
 
   const columns = [
-    { title: 'Alarm', value: a => String(a.id), class: 'num' },
-    { title: 'Charger', value: a => link('/chargers/' + encodeURIComponent(a.chargerId), a.chargerId) },
-    { title: 'Code', value: a => a.code },
-    { title: 'Severity', value: a => severityBadge(a.severity) },
-    { title: 'Status', value: a => badge(a.status, a.status === 'active' ? 'sev-major' : 'ok') },
-    { title: 'Raised', value: a => time(a.raisedAt) },
-    { title: 'Times', value: a => String(a.raiseCount), class: 'num' },
-    { title: 'Acknowledged', value: a => a.acknowledgedBy ? h('span', null, a.acknowledgedBy, ' ', time(a.acknowledgedAt)) : null },
-    { title: 'Assigned to', value: a => a.assignedTo },
-    { title: 'Work order', value: a => a.workOrder ? link('/work-orders/' + encodeURIComponent(a.workOrder), a.workOrder) : null },
+    { title: t('alarms.col.alarm'), value: a => String(a.id), class: 'num' },
+    { title: t('fleet.col.charger'), value: a => link('/chargers/' + encodeURIComponent(a.chargerId), a.chargerId) },
+    { title: t('fleet.col.code'), value: a => a.code },
+    { title: t('fleet.col.severity'), value: a => severityBadge(a.severity) },
+    { title: t('alarms.status'), value: a => badge(tOr('alarmStatus.' + a.status, a.status), a.status === 'active' ? 'sev-major' : 'ok') },
+    { title: t('fleet.col.raised'), value: a => time(a.raisedAt) },
+    { title: t('alarms.col.times'), value: a => String(a.raiseCount), class: 'num' },
+    { title: t('alarms.col.acknowledged'), value: a => a.acknowledgedBy ? h('span', null, a.acknowledgedBy, ' ', time(a.acknowledgedAt)) : null },
+    { title: t('alarms.col.assignedTo'), value: a => a.assignedTo },
+    { title: t('alarms.col.workOrder'), value: a => a.workOrder ? link('/work-orders/' + encodeURIComponent(a.workOrder), a.workOrder) : null },
   ];
   if (canAck || canAssign) {
     columns.push({
-      title: 'Actions', value: a => h('span', { class: 'actions' },
-        canAck && !a.acknowledgedAt ? h('button', { type: 'button', on: { click: () => acknowledge(a) } }, 'Acknowledge') : null,
-        canAssign ? h('button', { type: 'button', on: { click: () => openAssign(a) } }, 'Assign') : null),
+      title: t('alarms.col.actions'), value: a => h('span', { class: 'actions' },
+        canAck && !a.acknowledgedAt ? h('button', { type: 'button', on: { click: () => acknowledge(a) } }, t('alarms.acknowledge')) : null,
+        canAssign ? h('button', { type: 'button', on: { click: () => openAssign(a) } }, t('alarms.assign')) : null),
     });
+  }
+
+  // "3 active alarms", "1 cleared alarm", "5 alarms" (all).
+  function countTitle(n) {
+    if (status === 'all') return n === 1 ? t('alarms.countAllOne', { n }) : t('alarms.countAll', { n });
+    const vars = { n, status: tOr('alarmStatus.' + status, status) };
+    return n === 1 ? t('alarms.countOne', vars) : t('alarms.count', vars);
   }
 
   async function load() {
     try {
       const page = await api.get('/api/v1/alarms' + query({ status, limit: 200 }));
       if (!context.isCurrent()) return;
-      replace(listArea, panel(`${page.total} ${status === 'all' ? '' : status + ' '}alarm${page.total === 1 ? '' : 's'}`,
+      replace(listArea, panel(countTitle(page.total),
         table(columns, page.items, {
-          testId: 'alarms', empty: 'No alarm.',
+          testId: 'alarms', empty: t('alarms.noAlarm'),
           rowAttrs: a => ({ 'data-alarm': String(a.id), 'data-charger': a.chargerId, 'data-code': a.code }),
         })));
     } catch (e) {
@@ -85,8 +94,8 @@ export async function renderAlarms(section, context) {
   }
 
   replace(section,
-    h('div', { class: 'page-head' }, h('h1', null, 'Alarms'), h('div', { class: 'filters' }, statusSelect),
-      h('button', { type: 'button', on: { click: () => load() } }, 'Refresh')),
+    h('div', { class: 'page-head' }, h('h1', null, t('alarms.title')), h('div', { class: 'filters' }, statusSelect),
+      h('button', { type: 'button', on: { click: () => load() } }, t('common.refresh'))),
     rowErrors,
     formArea,
     listArea);

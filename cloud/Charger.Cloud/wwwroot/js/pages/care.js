@@ -3,71 +3,78 @@ import { api, query, seg } from '../api.js';
 import { badge, h, link, localInputToIso, replace, table, time } from '../dom.js';
 import { may } from '../roles.js';
 import { actionForm, facts, panel } from '../ui.js';
+import { t, tOr } from '../i18n.js';
 
-const Channels = [['phone', 'phone'], ['email', 'e-mail'], ['online', 'online']];
+const channels = () => [['phone', t('channel.phone')], ['email', t('care.channel.eMail')], ['online', t('channel.online')]];
 const ComplaintStates = ['', 'Recorded', 'Investigating', 'Planned', 'InProgress', 'AwaitingRevisit', 'Reopened', 'Satisfied', 'Closed'];
+
+/** Server enumeration values in the user's language (the value as it is when the table has no text for it). */
+const channelName = v => tOr('channel.' + v, v);
+const complaintStateName = v => tOr('complaintState.' + v, v);
+const roleIdName = v => tOr('care.roleId.' + v, v);
 
 export async function renderComplaints(section, context) {
   const { me, params } = context;
   const state = params.get('state') ?? '';
-  const select = h('select', { 'aria-label': 'State' }, ComplaintStates.map(s => h('option', { value: s }, s || 'all states')));
+  const select = h('select', { 'aria-label': t('care.complaints.stateFilter') }, ComplaintStates.map(s => h('option', { value: s }, s ? complaintStateName(s) : t('care.complaints.allStates'))));
   select.value = state;
   select.addEventListener('change', () => { location.hash = '#/complaints' + query({ state: select.value }); });
   const items = await api.get('/api/v1/complaints' + query({ state, limit: 200 }));
   const formArea = h('div');
   const openCreate = () => replace(formArea, actionForm({
-    title: 'Record a complaint',
+    title: t('care.complaints.record'),
     testId: 'create-complaint-form',
     fields: [
-      { name: 'channel', label: 'Channel', type: 'select', options: Channels, value: 'phone' },
-      { name: 'customerId', label: 'Customer id', required: true },
-      { name: 'chargerId', label: 'Charger id' },
-      { name: 'workOrderId', label: 'Work order' },
-      { name: 'content', label: 'Complaint', type: 'textarea', required: true },
-      { name: 'apology', label: 'Apology given', type: 'textarea', required: true },
+      { name: 'channel', label: t('care.field.channel'), type: 'select', options: channels(), value: 'phone' },
+      { name: 'customerId', label: t('care.field.customerId'), required: true },
+      { name: 'chargerId', label: t('care.field.chargerId') },
+      { name: 'workOrderId', label: t('care.field.workOrder') },
+      { name: 'content', label: t('care.field.complaintContent'), type: 'textarea', required: true },
+      { name: 'apology', label: t('care.field.apologyGiven'), type: 'textarea', required: true },
     ],
-    submitText: 'Record',
+    submitText: t('care.form.record'),
     submit: v => api.post('/api/v1/complaints', v),
     onDone: c => { location.hash = '#/complaints/' + encodeURIComponent(c.id); },
     cancel: () => replace(formArea),
   }));
   replace(section,
-    h('div', { class: 'page-head' }, h('h1', null, 'Complaints'), h('div', { class: 'filters' }, select),
-      may(me.role, 'recordComplaint') ? h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, 'Record a complaint') : null),
+    h('div', { class: 'page-head' }, h('h1', null, t('care.complaints.title')), h('div', { class: 'filters' }, select),
+      may(me.role, 'recordComplaint') ? h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, t('care.complaints.record')) : null),
     formArea,
-    panel(`${items.length} complaint${items.length === 1 ? '' : 's'}`, table([
-      { title: 'Complaint', value: c => link('/complaints/' + c.id, String(c.id)) },
-      { title: 'Received', value: c => time(c.receivedAt) },
-      { title: 'Channel', value: c => c.channel },
-      { title: 'Customer', value: c => c.customerId },
-      { title: 'Charger', value: c => c.chargerId },
-      { title: 'Work order', value: c => c.workOrderId },
-      { title: 'State', value: c => badge(c.state, 'wo') },
-      { title: 'Last revisit', value: c => c.lastRevisitScore === null ? null : `${c.lastRevisitScore}/5` },
-      { title: 'Content', value: c => c.content },
-    ], items, { testId: 'complaints', empty: 'No complaint.' })));
+    panel(items.length === 1 ? t('care.complaints.countOne', { n: items.length }) : t('care.complaints.countMany', { n: items.length }), table([
+      { title: t('care.col.complaint'), value: c => link('/complaints/' + c.id, String(c.id)) },
+      { title: t('care.field.received'), value: c => time(c.receivedAt) },
+      { title: t('care.field.channel'), value: c => channelName(c.channel) },
+      { title: t('care.field.customer'), value: c => c.customerId },
+      { title: t('care.field.charger'), value: c => c.chargerId },
+      { title: t('care.field.workOrder'), value: c => c.workOrderId },
+      { title: t('care.field.state'), value: c => badge(complaintStateName(c.state), 'wo') },
+      { title: t('care.col.lastRevisit'), value: c => c.lastRevisitScore === null ? null : `${c.lastRevisitScore}/5` },
+      { title: t('care.field.content'), value: c => c.content },
+    ], items, { testId: 'complaints', empty: t('care.complaints.empty') })));
 }
 
-/** Complaint triggers: API path, label, role group, fields. */
-const ComplaintActions = {
-  Investigate: { path: 'investigate', label: 'Investigate', who: 'superviseComplaint', fields: [{ name: 'investigator', label: 'Investigator', required: true }, { name: 'reason', label: 'Note' }] },
-  DetermineCause: { path: 'cause', label: 'Cause and responsibility', who: 'superviseComplaint', fields: [{ name: 'cause', label: 'Cause', type: 'textarea', required: true }, { name: 'responsibleParty', label: 'Responsible party', required: true }, { name: 'reason', label: 'Note' }] },
-  Plan: { path: 'plan', label: 'Handling plan', who: 'superviseComplaint', fields: [{ name: 'measures', label: 'Measures', type: 'textarea', required: true }, { name: 'responsiblePerson', label: 'Person responsible', required: true }, { name: 'deadline', label: 'Deadline', type: 'datetime-local', required: true }, { name: 'reason', label: 'Note' }] },
-  StartWork: { path: 'start', label: 'Start the measures', who: 'recordComplaint', fields: [{ name: 'reason', label: 'Note' }] },
-  UpdateProgress: { path: 'progress', label: 'Progress update to the customer', who: 'recordComplaint', fields: [{ name: 'channel', label: 'Channel', type: 'select', options: Channels, value: 'phone' }, { name: 'message', label: 'Message', type: 'textarea', required: true }] },
-  CompleteMeasures: { path: 'complete', label: 'Measures done', who: 'recordComplaint', fields: [{ name: 'reason', label: 'Note' }] },
-  RecordRevisit: { path: 'revisit', label: 'Revisit', who: 'recordComplaint', fields: [{ name: 'score', label: 'Satisfaction (1-5)', type: 'number', min: 1, max: 5, required: true }, { name: 'comment', label: 'Comment' }] },
-  RecordLessons: { path: 'lessons', label: 'Lessons learned', who: 'superviseComplaint', fields: [{ name: 'summary', label: 'Summary', type: 'textarea', required: true }, { name: 'improvement', label: 'Improvement', type: 'textarea' }] },
-  Close: { path: 'close', label: 'Close', who: 'superviseComplaint', fields: [{ name: 'reason', label: 'Note' }] },
-};
+/** Complaint triggers: API path, label, role group, fields (made when a page is shown, in the user's language). */
+const complaintActions = () => ({
+  Investigate: { path: 'investigate', label: t('care.action.investigate'), who: 'superviseComplaint', fields: [{ name: 'investigator', label: t('care.field.investigator'), required: true }, { name: 'reason', label: t('care.field.note') }] },
+  DetermineCause: { path: 'cause', label: t('care.action.determineCause'), who: 'superviseComplaint', fields: [{ name: 'cause', label: t('care.field.cause'), type: 'textarea', required: true }, { name: 'responsibleParty', label: t('care.field.responsibleParty'), required: true }, { name: 'reason', label: t('care.field.note') }] },
+  Plan: { path: 'plan', label: t('care.action.plan'), who: 'superviseComplaint', fields: [{ name: 'measures', label: t('care.field.measures'), type: 'textarea', required: true }, { name: 'responsiblePerson', label: t('care.field.responsiblePerson'), required: true }, { name: 'deadline', label: t('care.field.deadline'), type: 'datetime-local', required: true }, { name: 'reason', label: t('care.field.note') }] },
+  StartWork: { path: 'start', label: t('care.action.startWork'), who: 'recordComplaint', fields: [{ name: 'reason', label: t('care.field.note') }] },
+  UpdateProgress: { path: 'progress', label: t('care.action.updateProgress'), who: 'recordComplaint', fields: [{ name: 'channel', label: t('care.field.channel'), type: 'select', options: channels(), value: 'phone' }, { name: 'message', label: t('care.field.message'), type: 'textarea', required: true }] },
+  CompleteMeasures: { path: 'complete', label: t('care.action.completeMeasures'), who: 'recordComplaint', fields: [{ name: 'reason', label: t('care.field.note') }] },
+  RecordRevisit: { path: 'revisit', label: t('care.action.recordRevisit'), who: 'recordComplaint', fields: [{ name: 'score', label: t('care.field.satisfaction'), type: 'number', min: 1, max: 5, required: true }, { name: 'comment', label: t('care.field.comment') }] },
+  RecordLessons: { path: 'lessons', label: t('care.action.recordLessons'), who: 'superviseComplaint', fields: [{ name: 'summary', label: t('care.field.summary'), type: 'textarea', required: true }, { name: 'improvement', label: t('care.field.improvement'), type: 'textarea' }] },
+  Close: { path: 'close', label: t('care.action.close'), who: 'superviseComplaint', fields: [{ name: 'reason', label: t('care.field.note') }] },
+});
 
 export async function renderComplaint(section, context) {
   const { me } = context;
   const c = await api.get('/api/v1/complaints/' + seg(context.args[0]));
   const formArea = h('div');
-  const actions = (c.allowedTriggers ?? []).filter(t => ComplaintActions[t] && may(me.role, ComplaintActions[t].who));
+  const specs = complaintActions();
+  const actions = (c.allowedTriggers ?? []).filter(a => specs[a] && may(me.role, specs[a].who));
   const open = trigger => {
-    const spec = ComplaintActions[trigger];
+    const spec = specs[trigger];
     replace(formArea, actionForm({
       title: spec.label, testId: 'action-form', fields: spec.fields, submitText: spec.label,
       submit: v => {
@@ -81,84 +88,87 @@ export async function renderComplaint(section, context) {
     }));
   };
   replace(section,
-    h('div', { class: 'page-head' }, h('h1', null, 'Complaint ', h('span', { 'data-testid': 'complaint-id' }, String(c.id))),
-      h('span', { 'data-testid': 'complaint-state' }, badge(c.state, 'wo'))),
-    panel('Actions', actions.length
-      ? h('div', { class: 'buttons', 'data-testid': 'complaint-actions' }, actions.map(t => h('button', { type: 'button', on: { click: () => open(t) } }, ComplaintActions[t].label)))
-      : h('p', { class: 'muted', 'data-testid': 'no-actions' }, 'Nothing you may do on this complaint now.'), formArea),
-    panel('Complaint', facts([
-      ['Received', h('span', null, time(c.receivedAt), ' by ', c.recordedBy, ' via ', c.channel)], ['Customer', c.customerId],
-      ['Charger', c.chargerId], ['Work order', c.workOrderId ? link('/work-orders/' + encodeURIComponent(c.workOrderId), c.workOrderId) : null],
-      ['Content', c.content], ['Apology', c.apology], ['Investigator', c.investigator], ['Cause', c.cause], ['Responsible party', c.responsibleParty],
-      ['Lessons', c.lessons?.summary], ['Improvement', c.lessons?.improvement], ['Closed', time(c.closedAt)],
+    h('div', { class: 'page-head' }, h('h1', null, t('care.complaint.heading'), h('span', { 'data-testid': 'complaint-id' }, String(c.id))),
+      h('span', { 'data-testid': 'complaint-state' }, badge(complaintStateName(c.state), 'wo'))),
+    panel(t('care.actions'), actions.length
+      ? h('div', { class: 'buttons', 'data-testid': 'complaint-actions' }, actions.map(a => h('button', { type: 'button', on: { click: () => open(a) } }, specs[a].label)))
+      : h('p', { class: 'muted', 'data-testid': 'no-actions' }, t('care.complaint.noActions')), formArea),
+    panel(t('care.complaint.details'), facts([
+      [t('care.field.received'), h('span', null, time(c.receivedAt), t('care.complaint.receivedBy'), c.recordedBy, t('care.complaint.receivedVia'), channelName(c.channel))], [t('care.field.customer'), c.customerId],
+      [t('care.field.charger'), c.chargerId], [t('care.field.workOrder'), c.workOrderId ? link('/work-orders/' + encodeURIComponent(c.workOrderId), c.workOrderId) : null],
+      [t('care.field.content'), c.content], [t('care.field.apology'), c.apology], [t('care.field.investigator'), c.investigator], [t('care.field.cause'), c.cause], [t('care.field.responsibleParty'), c.responsibleParty],
+      [t('care.field.lessons'), c.lessons?.summary], [t('care.field.improvement'), c.lessons?.improvement], [t('care.field.closed'), time(c.closedAt)],
     ])),
-    panel('Plans', table([
-      { title: '#', value: p => String(p.number) }, { title: 'Measures', value: p => p.measures }, { title: 'Responsible', value: p => p.responsiblePerson },
-      { title: 'Deadline', value: p => time(p.deadline) }, { title: 'By', value: p => p.by },
-    ], c.plans, { empty: 'No plan yet.' })),
-    panel('Progress updates', table([
-      { title: 'Time', value: p => time(p.at) }, { title: 'Channel', value: p => p.channel }, { title: 'Message', value: p => p.message }, { title: 'By', value: p => p.by },
-    ], c.progress, { empty: 'No update yet.' })),
-    panel('Revisits', table([
-      { title: 'Time', value: r => time(r.at) }, { title: 'Score', value: r => `${r.score}/5` }, { title: 'Satisfied', value: r => r.satisfied ? 'yes' : 'no' },
-      { title: 'Comment', value: r => r.comment }, { title: 'By', value: r => r.by },
-    ], c.revisits, { empty: 'No revisit yet.' })),
-    panel('History', table([
-      { title: 'Time', value: t => time(t.at) }, { title: 'Action', value: t => t.trigger ?? 'recorded' }, { title: 'From', value: t => t.from },
-      { title: 'To', value: t => t.to }, { title: 'By', value: t => `${t.actorName} (${t.actorRole})` }, { title: 'Why', value: t => t.reason },
-    ], c.history, { empty: 'No history.' })));
+    panel(t('care.complaint.plans'), table([
+      { title: '#', value: p => String(p.number) }, { title: t('care.field.measures'), value: p => p.measures }, { title: t('care.col.responsible'), value: p => p.responsiblePerson },
+      { title: t('care.field.deadline'), value: p => time(p.deadline) }, { title: t('care.col.by'), value: p => p.by },
+    ], c.plans, { empty: t('care.complaint.noPlan') })),
+    panel(t('care.complaint.progress'), table([
+      { title: t('care.col.time'), value: p => time(p.at) }, { title: t('care.field.channel'), value: p => channelName(p.channel) }, { title: t('care.field.message'), value: p => p.message }, { title: t('care.col.by'), value: p => p.by },
+    ], c.progress, { empty: t('care.complaint.noProgress') })),
+    panel(t('care.complaint.revisits'), table([
+      { title: t('care.col.time'), value: r => time(r.at) }, { title: t('care.col.score'), value: r => `${r.score}/5` }, { title: t('care.col.satisfied'), value: r => r.satisfied ? t('common.yes') : t('common.no') },
+      { title: t('care.field.comment'), value: r => r.comment }, { title: t('care.col.by'), value: r => r.by },
+    ], c.revisits, { empty: t('care.complaint.noRevisit') })),
+    panel(t('care.complaint.history'), table([
+      { title: t('care.col.time'), value: e => time(e.at) }, { title: t('care.col.action'), value: e => e.trigger ? tOr('complaintTrigger.' + e.trigger, e.trigger) : t('care.history.recorded') },
+      { title: t('care.col.from'), value: e => e.from ? complaintStateName(e.from) : e.from },
+      { title: t('care.col.to'), value: e => complaintStateName(e.to) }, { title: t('care.col.by'), value: e => t('care.history.actor', { name: e.actorName, role: roleIdName(e.actorRole) }) },
+      { title: t('care.col.why'), value: e => e.reason },
+    ], c.history, { empty: t('care.complaint.noHistory') })));
 }
 
 export async function renderInquiries(section, context) {
   const { me, params } = context;
   const status = params.get('status') ?? '';
-  const select = h('select', { 'aria-label': 'Status' }, [['', 'all'], ['routed', 'routed'], ['answered', 'answered']].map(([v, t]) => h('option', { value: v }, t)));
+  const select = h('select', { 'aria-label': t('care.field.status') },
+    [['', t('care.inquiries.allStatuses')], ['routed', t('care.inquiries.routed')], ['answered', t('care.inquiries.answered')]].map(([v, text]) => h('option', { value: v }, text)));
   select.value = status;
   select.addEventListener('change', () => { location.hash = '#/inquiries' + query({ status: select.value }); });
   const items = await api.get('/api/v1/inquiries' + query({ status, limit: 200 }));
   const formArea = h('div');
   const openCreate = () => replace(formArea, actionForm({
-    title: 'Record an inquiry (answer it on the spot, or route it with a promised reply time)',
+    title: t('care.inquiries.recordTitle'),
     testId: 'create-inquiry-form',
     fields: [
-      { name: 'channel', label: 'Channel', type: 'select', options: Channels, value: 'phone' },
-      { name: 'customerId', label: 'Customer id', required: true },
-      { name: 'content', label: 'Question', type: 'textarea', required: true },
-      { name: 'answer', label: 'Answer given on the spot', type: 'textarea' },
-      { name: 'routedToRole', label: 'Or route to role', type: 'select', options: [['', '—'], ['technical-support', 'technical support'], ['service-specialist', 'service specialist'], ['supervisor', 'supervisor']] },
-      { name: 'routedToUser', label: 'Or route to user' },
-      { name: 'promisedReplyBy', label: 'Reply promised by', type: 'datetime-local' },
+      { name: 'channel', label: t('care.field.channel'), type: 'select', options: channels(), value: 'phone' },
+      { name: 'customerId', label: t('care.field.customerId'), required: true },
+      { name: 'content', label: t('care.field.question'), type: 'textarea', required: true },
+      { name: 'answer', label: t('care.field.answerOnTheSpot'), type: 'textarea' },
+      { name: 'routedToRole', label: t('care.field.routeToRole'), type: 'select', options: [['', '—'], ['technical-support', t('care.inquiries.routeTechnicalSupport')], ['service-specialist', t('care.inquiries.routeServiceSpecialist')], ['supervisor', t('care.inquiries.routeSupervisor')]] },
+      { name: 'routedToUser', label: t('care.field.routeToUser') },
+      { name: 'promisedReplyBy', label: t('care.field.promisedReplyBy'), type: 'datetime-local' },
     ],
-    submitText: 'Record',
+    submitText: t('care.form.record'),
     submit: v => api.post('/api/v1/inquiries', { ...v, promisedReplyBy: localInputToIso(v.promisedReplyBy) }),
     onDone: () => context.refresh(),
     cancel: () => replace(formArea),
   }));
   const answer = i => replace(formArea, actionForm({
-    title: `Answer inquiry ${i.id}`, testId: 'answer-inquiry-form',
-    fields: [{ name: 'answer', label: 'Answer', type: 'textarea', required: true }],
-    submitText: 'Answer',
+    title: t('care.inquiries.answerTitle', { id: i.id }), testId: 'answer-inquiry-form',
+    fields: [{ name: 'answer', label: t('care.field.answer'), type: 'textarea', required: true }],
+    submitText: t('care.inquiries.answer'),
     submit: v => api.post(`/api/v1/inquiries/${seg(i.id)}/answer`, v),
     onDone: () => context.refresh(),
     cancel: () => replace(formArea),
   }));
   const columns = [
-    { title: 'Inquiry', value: i => String(i.id) },
-    { title: 'Received', value: i => time(i.receivedAt) },
-    { title: 'Channel', value: i => i.channel },
-    { title: 'Customer', value: i => i.customerId },
-    { title: 'Question', value: i => i.content },
-    { title: 'Status', value: i => i.overdue ? badge('overdue', 'sev-critical') : badge(i.status, i.status === 'Answered' ? 'ok' : 'warn') },
-    { title: 'Routed to', value: i => i.routedToUser ?? i.routedToRole },
-    { title: 'Reply promised', value: i => time(i.promisedReplyBy) },
-    { title: 'Answer', value: i => i.answer },
+    { title: t('care.col.inquiry'), value: i => String(i.id) },
+    { title: t('care.field.received'), value: i => time(i.receivedAt) },
+    { title: t('care.field.channel'), value: i => channelName(i.channel) },
+    { title: t('care.field.customer'), value: i => i.customerId },
+    { title: t('care.field.question'), value: i => i.content },
+    { title: t('care.field.status'), value: i => i.overdue ? badge(t('care.inquiries.overdue'), 'sev-critical') : badge(tOr('inquiryStatus.' + i.status, i.status), i.status === 'Answered' ? 'ok' : 'warn') },
+    { title: t('care.col.routedTo'), value: i => i.routedToUser ?? (i.routedToRole ? roleIdName(i.routedToRole) : i.routedToRole) },
+    { title: t('care.col.replyPromised'), value: i => time(i.promisedReplyBy) },
+    { title: t('care.field.answer'), value: i => i.answer },
   ];
   if (may(me.role, 'answerInquiry')) {
-    columns.push({ title: 'Actions', value: i => i.answeredAt ? null : h('button', { type: 'button', on: { click: () => answer(i) } }, 'Answer') });
+    columns.push({ title: t('care.actions'), value: i => i.answeredAt ? null : h('button', { type: 'button', on: { click: () => answer(i) } }, t('care.inquiries.answer')) });
   }
   replace(section,
-    h('div', { class: 'page-head' }, h('h1', null, 'Inquiries'), h('div', { class: 'filters' }, select),
-      may(me.role, 'recordInquiry') ? h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, 'Record an inquiry') : null),
+    h('div', { class: 'page-head' }, h('h1', null, t('care.inquiries.title')), h('div', { class: 'filters' }, select),
+      may(me.role, 'recordInquiry') ? h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, t('care.inquiries.record')) : null),
     formArea,
-    panel(`${items.length} inquir${items.length === 1 ? 'y' : 'ies'}`, table(columns, items, { testId: 'inquiries', empty: 'No inquiry.' })));
+    panel(items.length === 1 ? t('care.inquiries.countOne', { n: items.length }) : t('care.inquiries.countMany', { n: items.length }), table(columns, items, { testId: 'inquiries', empty: t('care.inquiries.empty') })));
 }

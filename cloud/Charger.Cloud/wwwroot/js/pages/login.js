@@ -2,19 +2,20 @@
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorBox } from '../ui.js';
+import { t } from '../i18n.js';
 
 export function renderLogin(section, { onSignedIn }) {
   const errors = h('div', { class: 'form-errors' });
   const user = h('input', { id: 'login-user', name: 'userId', autocomplete: 'username', required: true });
   const password = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
+  const button = h('button', { type: 'submit', class: 'primary' }, t('login.submit'));
   const form = h('form', { class: 'login', 'data-testid': 'login-form' },
-    h('h1', null, 'Sign in'),
-    h('div', { class: 'field' }, h('label', { for: 'login-user' }, 'User'), user),
-    h('div', { class: 'field' }, h('label', { for: 'login-password' }, 'Password'), password),
+    h('h1', null, t('login.title')),
+    h('div', { class: 'field' }, h('label', { for: 'login-user' }, t('login.user')), user),
+    h('div', { class: 'field' }, h('label', { for: 'login-password' }, t('login.password')), password),
     errors,
     h('div', { class: 'buttons' }, button),
-    h('p', { class: 'muted small' }, 'First run: the administrator\'s generated credential is in the file admin-credential of the data directory (mode 0600).'));
+    h('p', { class: 'muted small' }, t('login.firstRun')));
   form.addEventListener('submit', async event => {
     event.preventDefault();
     replace(errors);

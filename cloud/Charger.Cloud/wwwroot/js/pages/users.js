@@ -1,28 +1,30 @@
 // Users (admin): people, roles, enabling and disabling; a generated password is shown once.
 import { api } from '../api.js';
 import { badge, h, replace, table } from '../dom.js';
-import { RoleNames } from '../roles.js';
+import { t } from '../i18n.js';
+import { roleName, Roles } from '../roles.js';
 import { actionForm, panel } from '../ui.js';
 
 export async function renderUsers(section, context) {
   const users = await api.get('/api/v1/users');
   const formArea = h('div');
-  const roles = Object.entries(RoleNames);
+  const roles = Object.values(Roles).map(role => [role, roleName(role)]);
   const openCreate = () => replace(formArea, actionForm({
-    title: 'New user (leave the password empty to generate one)',
+    title: t('users.createTitle'),
     testId: 'create-user-form',
     fields: [
-      { name: 'userId', label: 'User id', required: true },
-      { name: 'displayName', label: 'Name', required: true },
-      { name: 'role', label: 'Role', type: 'select', options: roles, value: 'repair-engineer' },
-      { name: 'team', label: 'Team' },
-      { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password' },
+      { name: 'userId', label: t('users.userId'), required: true },
+      { name: 'displayName', label: t('users.name'), required: true },
+      { name: 'role', label: t('users.role'), type: 'select', options: roles, value: 'repair-engineer' },
+      { name: 'team', label: t('users.team') },
+      { name: 'password', label: t('users.password'), type: 'password', autocomplete: 'new-password' },
     ],
-    submitText: 'Create',
+    submitText: t('users.create'),
     submit: v => api.post('/api/v1/users', v),
     onDone: created => {
-      replace(formArea, h('div', { class: 'notice', role: 'status' }, 'Created ', created.user.userId,
-        created.password ? [' with the password ', h('code', null, created.password), ' (shown once: give it to the user)'] : '.'));
+      replace(formArea, h('div', { class: 'notice', role: 'status' }, created.password
+        ? [t('users.createdWithPassword', { id: created.user.userId }), ' ', h('code', null, created.password), ' ', t('users.shownOnce')]
+        : t('users.created', { id: created.user.userId })));
       context.isCurrent() && api.get('/api/v1/users').then(list => replace(listArea, userTable(list)));
     },
     cancel: () => replace(formArea),
@@ -32,15 +34,15 @@ export async function renderUsers(section, context) {
     context.refresh();
   };
   const userTable = list => table([
-    { title: 'User', value: u => u.userId },
-    { title: 'Name', value: u => u.displayName },
-    { title: 'Role', value: u => RoleNames[u.role] ?? u.role },
-    { title: 'Team', value: u => u.team },
-    { title: 'Active', value: u => u.active ? badge('active', 'ok') : badge('disabled', 'off') },
-    { title: 'Actions', value: u => h('button', { type: 'button', on: { click: () => setActive(u, !u.active) } }, u.active ? 'Disable' : 'Enable') },
+    { title: t('users.col.user'), value: u => u.userId },
+    { title: t('users.name'), value: u => u.displayName },
+    { title: t('users.role'), value: u => roleName(u.role) },
+    { title: t('users.team'), value: u => u.team },
+    { title: t('users.col.active'), value: u => u.active ? badge(t('users.active'), 'ok') : badge(t('users.disabled'), 'off') },
+    { title: t('alarms.col.actions'), value: u => h('button', { type: 'button', on: { click: () => setActive(u, !u.active) } }, u.active ? t('users.disable') : t('users.enable')) },
   ], list, { testId: 'users' });
   const listArea = h('div', null, userTable(users));
   replace(section,
-    h('div', { class: 'page-head' }, h('h1', null, 'Users'), h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, 'New user')),
-    formArea, panel(`${users.length} users`, listArea));
+    h('div', { class: 'page-head' }, h('h1', null, t('users.title')), h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, t('users.new'))),
+    formArea, panel(t('users.count', { n: users.length }), listArea));
 }
