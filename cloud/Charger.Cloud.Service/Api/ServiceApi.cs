@@ -1,6 +1,7 @@
 using System.Globalization;
 using Charger.Cloud.Core.AfterSales;
 using Charger.Cloud.Data;
+using Charger.Cloud.Http;
 using Charger.Cloud.Service.Data;
 using Charger.Cloud.Service.Sla;
 using Charger.Cloud.Service.WorkOrders;
@@ -17,9 +18,6 @@ namespace Charger.Cloud.Service.Api;
 /// <summary>The service area's endpoints under <c>/api/v1</c>: alarms, work orders, SLA policies and lists, chargers' service view.</summary>
 public static class ServiceApi
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 500;
-
     /// <summary>Roles that see SLA lists.</summary>
     public static IReadOnlyList<string> SlaReaders { get; } = [Roles.TechnicalSupport, Roles.Supervisor, Roles.Auditor, Roles.ServiceSpecialist];
 
@@ -45,6 +43,40 @@ public static class ServiceApi
         ("cancel", WorkOrderTrigger.Cancel, "Cancel with a reason (not once closed)."),
     ];
 
+    /// <summary>What the alarms list sorts by.</summary>
+    internal static SortKeys<Alarm> AlarmSort { get; } = new SortKeys<Alarm>()
+        .Add("raisedAt", a => a.RaisedAt).Add("lastRaisedAt", a => a.LastRaisedAt).Add("clearedAt", a => a.ClearedAt)
+        .Add("severity", a => a.Severity).Add("code", a => a.Code).Add("chargerId", a => a.ChargerId).Add("status", a => a.Status)
+        .Add("raiseCount", a => a.RaiseCount).Add("id", a => a.Id);
+
+    /// <summary>What the work-orders list sorts by.</summary>
+    internal static SortKeys<WorkOrderRow> WorkOrderSort { get; } = new SortKeys<WorkOrderRow>()
+        .Add("id", w => w.Id).Add("createdAt", w => w.CreatedAt).Add("state", w => w.State).Add("priority", w => w.Priority)
+        .Add("kind", w => w.Kind).Add("chargerId", w => w.ChargerId).Add("engineerId", w => w.EngineerId);
+
+    private static string? Iso(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static readonly CsvColumn<AlarmDto>[] AlarmColumns =
+    [
+        new("id", a => a.Id.ToString(CultureInfo.InvariantCulture)), new("chargerId", a => a.ChargerId), new("code", a => a.Code),
+        new("severity", a => a.Severity), new("status", a => a.Status), new("component", a => a.Component), new("message", a => a.Message),
+        new("blocksCharging", a => a.BlocksCharging ? "true" : "false"), new("raisedAt", a => Iso(a.RaisedAt)), new("lastRaisedAt", a => Iso(a.LastRaisedAt)),
+        new("raiseCount", a => a.RaiseCount.ToString(CultureInfo.InvariantCulture)), new("clearedAt", a => Iso(a.ClearedAt)),
+        new("acknowledgedAt", a => Iso(a.AcknowledgedAt)), new("acknowledgedBy", a => a.AcknowledgedBy), new("assignedTo", a => a.AssignedTo),
+        new("workOrder", a => a.WorkOrder),
+    ];
+
+    private static readonly CsvColumn<WorkOrderDto>[] WorkOrderColumns =
+    [
+        new("id", w => w.Id), new("kind", w => w.Kind), new("state", w => w.State), new("priority", w => w.Priority), new("channel", w => w.Channel),
+        new("chargerId", w => w.ChargerId), new("customerId", w => w.CustomerId), new("tier", w => w.Tier), new("description", w => w.Description),
+        new("faultCode", w => w.FaultCode), new("engineerId", w => w.EngineerId), new("team", w => w.Team), new("createdBy", w => w.CreatedBy),
+        new("createdAt", w => Iso(w.CreatedAt)), new("respondedAt", w => Iso(w.RespondedAt)), new("resolvedAt", w => Iso(w.ResolvedAt)),
+        new("closedAt", w => Iso(w.ClosedAt)), new("responseDueAt", w => Iso(w.Sla.ResponseDueAt)), new("resolutionDueAt", w => Iso(w.Sla.ResolutionDueAt)),
+        new("responseBreached", w => w.Sla.ResponseBreached ? "true" : "false"), new("resolutionBreached", w => w.Sla.ResolutionBreached ? "true" : "false"),
+        new("fixedFirstTime", w => w.FixedFirstTime switch { true => "true", false => "false", null => null }),
+    ];
+
     /// <summary>Maps the endpoints; every one requires the roles of the README's table.</summary>
     public static IEndpointRouteBuilder MapService(this IEndpointRouteBuilder app)
     {
@@ -52,14 +84,13 @@ public static class ServiceApi
         var api = app.MapGroup("/api/v1").WithTags("service");
 
         api.MapGet("/alarms", ListAlarmsAsync).RequireAuthorization(Policies.AnyStaff)
-            .WithSummary("Alarms, newest first").Produces<AlarmPageDto>().ProducesValidationProblem()
+            .WithSummary("Alarms, newest first").Produces<Page<AlarmDto>>().ProducesValidationProblem()
             .WithQueryParameters(
                 ("status", JsonSchemaType.String, null, "active (default), cleared or all."),
                 ("chargerId", JsonSchemaType.String, null, "Only this charger's alarms."),
                 ("severity", JsonSchemaType.String, null, "critical, major, minor or warning."),
-                ("code", JsonSchemaType.String, null, "Only this fault code (or Offline)."),
-                ("offset", JsonSchemaType.Integer, "int32", "Skip this many."),
-                ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{MaxLimit} (default {DefaultLimit})."));
+                ("code", JsonSchemaType.String, null, "Only this fault code (or Offline)."))
+            .WithListParameters(AlarmSort.Names, "-raisedAt");
         api.MapGet("/alarms/{id:long}", GetAlarmAsync).RequireAuthorization(Policies.AnyStaff)
             .WithSummary("One alarm with its history").Produces<AlarmDetailDto>().ProducesProblem(404);
         api.MapPost("/alarms/{id:long}/acknowledge", AcknowledgeAlarmAsync).RequireAuthorization(p => p.RequireRole(AlarmHandlers))
@@ -68,14 +99,13 @@ public static class ServiceApi
             .WithSummary("Assign an alarm to a user").Produces<AlarmDto>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409);
 
         api.MapGet("/work-orders", ListWorkOrdersAsync).RequireAuthorization(Policies.AnyStaff)
-            .WithSummary("Work orders, newest first").Produces<WorkOrderPageDto>().ProducesValidationProblem()
+            .WithSummary("Work orders, newest first").Produces<Page<WorkOrderDto>>().ProducesValidationProblem()
             .WithQueryParameters(
                 ("state", JsonSchemaType.String, null, "open, triaged, assigned, en-route, on-site, waiting-for-parts, ..., or unfinished."),
                 ("chargerId", JsonSchemaType.String, null, "Only this charger's."),
                 ("engineer", JsonSchemaType.String, null, "Only those assigned to this engineer."),
-                ("kind", JsonSchemaType.String, null, "repair, installation, maintenance, inspection, complaint-follow-up."),
-                ("offset", JsonSchemaType.Integer, "int32", "Skip this many."),
-                ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{MaxLimit} (default {DefaultLimit})."));
+                ("kind", JsonSchemaType.String, null, "repair, installation, maintenance, inspection, complaint-follow-up."))
+            .WithListParameters(WorkOrderSort.Names, "-id");
         api.MapGet("/work-orders/{id}", GetWorkOrderAsync).RequireAuthorization(Policies.AnyStaff)
             .WithSummary("One work order with its history, pauses and service records").Produces<WorkOrderDetailDto>().ProducesProblem(404);
         api.MapPost("/work-orders", CreateWorkOrderAsync).RequireAuthorization(p => p.RequireRole(WorkOrderService.CreatorRoles))
@@ -133,12 +163,14 @@ public static class ServiceApi
             severity = parsed;
         }
 
-        if (!TryPaging(q, out var offset, out var limit, out var problem))
+        if (!ListRequest.TryRead(q, AlarmSort.Names, "-raisedAt", out var list, out var problem))
         {
             return problem!;
         }
 
-        await using var db = dbFactory.Create();
+        // Disposed when the answer is written: a CSV export reads the rows while it writes them.
+        var db = dbFactory.Create();
+        request.HttpContext.Response.RegisterForDisposeAsync(db);
         var query = db.Alarms.AsNoTracking();
         query = status switch
         {
@@ -162,8 +194,14 @@ public static class ServiceApi
         }
 
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).Skip(offset).Take(limit).ToListAsync(ct);
-        return TypedResults.Ok(new AlarmPageDto(items.Select(AlarmDto.From).ToList(), total, offset, limit));
+        var sorted = list.Descending ? AlarmSort.Apply(query, list).ThenByDescending(a => a.Id) : AlarmSort.Apply(query, list).ThenBy(a => a.Id);
+        if (list.Csv)
+        {
+            return CsvExport.Of(sorted.Take(CsvExport.MaxRows).AsAsyncEnumerable().Select(AlarmDto.From), AlarmColumns, "alarms.csv", total > CsvExport.MaxRows);
+        }
+
+        var items = await sorted.Skip(list.Offset).Take(list.Limit).ToListAsync(ct);
+        return TypedResults.Ok(new Page<AlarmDto>(items.Select(AlarmDto.From).ToList(), total, list.Offset, list.Limit));
     }
 
     internal static async Task<IResult> GetAlarmAsync(long id, IDomainDbFactory<ServiceDb> dbFactory, CancellationToken ct)
@@ -249,12 +287,14 @@ public static class ServiceApi
         HttpRequest request, IDomainDbFactory<ServiceDb> dbFactory, IOptions<ServiceOptions> options, TimeProvider time, CancellationToken ct)
     {
         var q = request.Query;
-        if (!TryPaging(q, out var offset, out var limit, out var problem))
+        if (!ListRequest.TryRead(q, WorkOrderSort.Names, "-id", out var list, out var problem))
         {
             return problem!;
         }
 
-        await using var db = dbFactory.Create();
+        // Disposed when the answer is written: a CSV export reads the rows while it writes them.
+        var db = dbFactory.Create();
+        request.HttpContext.Response.RegisterForDisposeAsync(db);
         var query = db.WorkOrders.AsNoTracking().Include(w => w.Pauses).AsQueryable();
         if (q["state"].ToString() is { Length: > 0 } stateText)
         {
@@ -293,9 +333,16 @@ public static class ServiceApi
         }
 
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(w => w.Id).Skip(offset).Take(limit).ToListAsync(ct);
+        var sorted = list.Descending ? WorkOrderSort.Apply(query, list).ThenByDescending(w => w.Id) : WorkOrderSort.Apply(query, list).ThenBy(w => w.Id);
         var now = time.GetUtcNow();
-        return TypedResults.Ok(new WorkOrderPageDto(rows.Select(w => WorkOrderDto.From(w, now, options.Value.ReopenWindow)).ToList(), total, offset, limit));
+        if (list.Csv)
+        {
+            var dtos = sorted.Take(CsvExport.MaxRows).AsAsyncEnumerable().Select(w => WorkOrderDto.From(w, now, options.Value.ReopenWindow));
+            return CsvExport.Of(dtos, WorkOrderColumns, "work-orders.csv", total > CsvExport.MaxRows);
+        }
+
+        var rows = await sorted.Skip(list.Offset).Take(list.Limit).ToListAsync(ct);
+        return TypedResults.Ok(new Page<WorkOrderDto>(rows.Select(w => WorkOrderDto.From(w, now, options.Value.ReopenWindow)).ToList(), total, list.Offset, list.Limit));
     }
 
     internal static async Task<IResult> GetWorkOrderAsync(
@@ -602,47 +649,11 @@ public static class ServiceApi
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private static bool TryPaging(IQueryCollection q, out int offset, out int limit, out IResult? problem)
-    {
-        offset = 0;
-        limit = DefaultLimit;
-        problem = null;
-        if (q["offset"].ToString() is { Length: > 0 } o && (!int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
-        {
-            problem = Invalid("offset", "A non-negative integer.");
-            return false;
-        }
-
-        if (q["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
-        {
-            problem = Invalid("limit", $"An integer from 1 to {MaxLimit}.");
-            return false;
-        }
-
-        return true;
-    }
-
-    private static IResult Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    private static IResult Invalid(string field, string message) => ApiProblems.Field(field, message);
 
     private static IResult NotFound(string what, string id) =>
         TypedResults.Problem(title: $"Unknown {what}", detail: $"No {what} '{id}'.", statusCode: StatusCodes.Status404NotFound);
 
     private static IResult Conflict(string detail) =>
         TypedResults.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
-
-    private static RouteHandlerBuilder WithQueryParameters(this RouteHandlerBuilder endpoint, params (string Name, JsonSchemaType Type, string? Format, string Description)[] parameters) =>
-        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            operation.Parameters ??= [];
-            foreach (var (name, type, format, description) in parameters)
-            {
-                operation.Parameters.Add(new OpenApiParameter
-                {
-                    Name = name, In = ParameterLocation.Query, Required = false, Description = description, Schema = new OpenApiSchema { Type = type, Format = format },
-                });
-            }
-
-            return Task.CompletedTask;
-        });
 }

@@ -27,9 +27,6 @@ public sealed record AlarmHistoryDto(DateTimeOffset At, string Action, string Ac
 /// <summary>An alarm with its history.</summary>
 public sealed record AlarmDetailDto(AlarmDto Alarm, IReadOnlyList<AlarmHistoryDto> History);
 
-/// <summary>A page of alarms, newest raise first.</summary>
-public sealed record AlarmPageDto(IReadOnlyList<AlarmDto> Items, int Total, int Offset, int Limit);
-
 /// <summary>Acknowledge an alarm.</summary>
 public sealed record AcknowledgeAlarmRequest(string? Reason);
 
@@ -79,9 +76,6 @@ public sealed record AttachedRecordDto(string ChargerId, long Seq, DateTimeOffse
 public sealed record WorkOrderDetailDto(
     WorkOrderDto WorkOrder, IReadOnlyList<WorkOrderTransitionDto> History, IReadOnlyList<WorkOrderPauseDto> Pauses, IReadOnlyList<AttachedRecordDto> ServiceRecords);
 
-/// <summary>A page of work orders, newest first.</summary>
-public sealed record WorkOrderPageDto(IReadOnlyList<WorkOrderDto> Items, int Total, int Offset, int Limit);
-
 /// <summary>Open a work order from a customer's call, e-mail or online message.</summary>
 public sealed record CreateWorkOrderRequest(string? Kind, string? Channel, string? CustomerId, string? ChargerId, string? Description, string? Priority, string? FaultCode);
 
@@ -109,12 +103,12 @@ public sealed record UnblockRequest(string? Reason);
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(AlarmDto))]
 [JsonSerializable(typeof(AlarmDetailDto))]
-[JsonSerializable(typeof(AlarmPageDto))]
+[JsonSerializable(typeof(Charger.Cloud.Http.Page<AlarmDto>))]
 [JsonSerializable(typeof(AcknowledgeAlarmRequest))]
 [JsonSerializable(typeof(AssignAlarmRequest))]
 [JsonSerializable(typeof(WorkOrderDto))]
 [JsonSerializable(typeof(WorkOrderDetailDto))]
-[JsonSerializable(typeof(WorkOrderPageDto))]
+[JsonSerializable(typeof(Charger.Cloud.Http.Page<WorkOrderDto>))]
 [JsonSerializable(typeof(List<WorkOrderDto>))]
 [JsonSerializable(typeof(CreateWorkOrderRequest))]
 [JsonSerializable(typeof(WorkOrderActionRequest))]

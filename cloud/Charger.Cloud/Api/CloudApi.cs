@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Charger.Cloud.Core;
 using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.Http;
 using Charger.Cloud.Service.Alarms;
 using Charger.Cloud.Service.Records;
 using Charger.Protocol;
@@ -53,26 +54,6 @@ public static class CloudApi
             ("limit", JsonSchemaType.Integer, "int32", $"At most this many, newest first, 1..{MaxLimit} (default {DefaultLimit})."));
         return app;
     }
-
-    /// <summary>Describes query parameters the handler reads itself (to answer with the field that is wrong) in the OpenAPI document.</summary>
-    private static RouteHandlerBuilder WithQueryParameters(this RouteHandlerBuilder endpoint, params (string Name, JsonSchemaType Type, string? Format, string Description)[] parameters) =>
-        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            operation.Parameters ??= [];
-            foreach (var (name, type, format, description) in parameters)
-            {
-                operation.Parameters.Add(new OpenApiParameter
-                {
-                    Name = name,
-                    In = ParameterLocation.Query,
-                    Required = false,
-                    Description = description,
-                    Schema = new OpenApiSchema { Type = type, Format = format },
-                });
-            }
-
-            return Task.CompletedTask;
-        });
 
     internal static async Task<Results<Ok<HealthDto>, ProblemHttpResult>> HealthAsync(IEventStore store, IServiceProvider services, ILoggerFactory loggers, CancellationToken ct)
     {

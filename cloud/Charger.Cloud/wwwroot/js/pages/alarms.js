@@ -1,9 +1,10 @@
 // Alarms: the fleet's alarms; technical support and supervisors acknowledge and assign them.
 import { api, query, seg } from '../api.js';
-import { badge, h, link, replace, table, time } from '../dom.js';
+import { badge, h, link, replace, time } from '../dom.js';
+import { dataTable } from '../datatable.js';
 import { t, tOr } from '../i18n.js';
 import { may } from '../roles.js';
-import { actionForm, errorBox, liveReload, panel } from '../ui.js';
+import { actionForm, errorBox, liveReload } from '../ui.js';
 import { severityBadge } from './fleet.js';
 
 /** Active users as [value, text] options (for assigning); empty when the role may not list users. */
@@ -53,13 +54,13 @@ export async function renderAlarms(section, context) {
   }
 
   const columns = [
-    { title: t('alarms.col.alarm'), value: a => String(a.id), class: 'num' },
-    { title: t('fleet.col.charger'), value: a => link('/chargers/' + encodeURIComponent(a.chargerId), a.chargerId) },
-    { title: t('fleet.col.code'), value: a => a.code },
-    { title: t('fleet.col.severity'), value: a => severityBadge(a.severity) },
-    { title: t('alarms.status'), value: a => badge(tOr('alarmStatus.' + a.status, a.status), a.status === 'active' ? 'sev-major' : 'ok') },
-    { title: t('fleet.col.raised'), value: a => time(a.raisedAt) },
-    { title: t('alarms.col.times'), value: a => String(a.raiseCount), class: 'num' },
+    { title: t('alarms.col.alarm'), value: a => String(a.id), class: 'num', sort: 'id' },
+    { title: t('fleet.col.charger'), value: a => link('/chargers/' + encodeURIComponent(a.chargerId), a.chargerId), sort: 'chargerId' },
+    { title: t('fleet.col.code'), value: a => a.code, sort: 'code' },
+    { title: t('fleet.col.severity'), value: a => severityBadge(a.severity), sort: 'severity' },
+    { title: t('alarms.status'), value: a => badge(tOr('alarmStatus.' + a.status, a.status), a.status === 'active' ? 'sev-major' : 'ok'), sort: 'status' },
+    { title: t('fleet.col.raised'), value: a => time(a.raisedAt), sort: 'raisedAt' },
+    { title: t('alarms.col.times'), value: a => String(a.raiseCount), class: 'num', sort: 'raiseCount' },
     { title: t('alarms.col.acknowledged'), value: a => a.acknowledgedBy ? h('span', null, a.acknowledgedBy, ' ', time(a.acknowledgedAt)) : null },
     { title: t('alarms.col.assignedTo'), value: a => a.assignedTo },
     { title: t('alarms.col.workOrder'), value: a => a.workOrder ? link('/work-orders/' + encodeURIComponent(a.workOrder), a.workOrder) : null },
@@ -79,17 +80,18 @@ export async function renderAlarms(section, context) {
     return n === 1 ? t('alarms.countOne', vars) : t('alarms.count', vars);
   }
 
+  const list = dataTable({
+    url: '/api/v1/alarms', filters: () => ({ status }), columns, defaultSort: '-raisedAt', pageSize: 50,
+    testId: 'alarms', empty: t('alarms.noAlarm'), title: page => countTitle(page.total),
+    rowAttrs: a => ({ 'data-alarm': String(a.id), 'data-charger': a.chargerId, 'data-code': a.code }),
+  });
+  replace(listArea, list.element);
+
   async function load() {
     try {
-      const page = await api.get('/api/v1/alarms' + query({ status, limit: 200 }));
-      if (!context.isCurrent()) return;
-      replace(listArea, panel(countTitle(page.total),
-        table(columns, page.items, {
-          testId: 'alarms', empty: t('alarms.noAlarm'),
-          rowAttrs: a => ({ 'data-alarm': String(a.id), 'data-charger': a.chargerId, 'data-code': a.code }),
-        })));
+      await list.load();
     } catch (e) {
-      if (context.isCurrent()) replace(listArea, errorBox(e));
+      if (context.isCurrent()) replace(listArea, errorBox(e), list.element);
     }
   }
 

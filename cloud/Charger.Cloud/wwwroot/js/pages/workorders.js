@@ -6,6 +6,7 @@ import { t, tOr } from '../i18n.js';
 import { may, Roles, workOrderActions } from '../roles.js';
 import { actionForm, errorBox, facts, liveReload, panel } from '../ui.js';
 import { userOptions } from './alarms.js';
+import { dataTable } from '../datatable.js';
 
 const States = ['unfinished', 'open', 'triaged', 'assigned', 'en-route', 'on-site', 'waiting-for-parts', 'waiting-for-customer',
   'escalated', 'resolved', 'confirmed', 'closed', 'cancelled', 'all'];
@@ -32,13 +33,13 @@ export function slaBadge(w) {
 
 function workOrderColumns() {
   return [
-    { title: t('workOrders.col.workOrder'), value: w => link('/work-orders/' + encodeURIComponent(w.id), w.id) },
-    { title: t('workOrders.col.kind'), value: w => kindText(w.kind) },
-    { title: t('fleet.col.state'), value: w => badge(stateText(w.state), 'wo') },
-    { title: t('workOrders.col.priority'), value: w => priorityText(w.priority) },
-    { title: t('fleet.col.charger'), value: w => w.chargerId ? link('/chargers/' + encodeURIComponent(w.chargerId), w.chargerId) : null },
-    { title: t('workOrders.col.engineer'), value: w => w.engineerId },
-    { title: t('workOrders.col.created'), value: w => time(w.createdAt) },
+    { title: t('workOrders.col.workOrder'), value: w => link('/work-orders/' + encodeURIComponent(w.id), w.id), sort: 'id' },
+    { title: t('workOrders.col.kind'), value: w => kindText(w.kind), sort: 'kind' },
+    { title: t('fleet.col.state'), value: w => badge(stateText(w.state), 'wo'), sort: 'state' },
+    { title: t('workOrders.col.priority'), value: w => priorityText(w.priority), sort: 'priority' },
+    { title: t('fleet.col.charger'), value: w => w.chargerId ? link('/chargers/' + encodeURIComponent(w.chargerId), w.chargerId) : null, sort: 'chargerId' },
+    { title: t('workOrders.col.engineer'), value: w => w.engineerId, sort: 'engineerId' },
+    { title: t('workOrders.col.created'), value: w => time(w.createdAt), sort: 'createdAt' },
     { title: t('workOrders.col.responseDue'), value: w => time(w.sla?.responseDueAt) },
     { title: t('workOrders.col.resolutionDue'), value: w => time(w.sla?.resolutionDueAt) },
     { title: t('workOrders.col.sla'), value: slaBadge },
@@ -66,14 +67,18 @@ export async function renderWorkOrders(section, context) {
   const listArea = h('div');
   const sla = h('div');
 
+  const list = dataTable({
+    url: '/api/v1/work-orders', filters: () => ({ state: state === 'all' ? '' : state, engineer: mine ? me.userId : '' }),
+    columns: workOrderColumns(), defaultSort: '-id', pageSize: 50, testId: 'work-orders', empty: t('workOrders.empty'), rowAttrs,
+    title: page => page.total === 1 ? t('workOrders.count.one', { n: page.total }) : t('workOrders.count.other', { n: page.total }),
+  });
+  replace(listArea, list.element);
+
   async function load() {
     try {
-      const page = await api.get('/api/v1/work-orders' + query({ state: state === 'all' ? '' : state, engineer: mine ? me.userId : '', limit: 200 }));
-      if (!context.isCurrent()) return;
-      replace(listArea, panel(page.total === 1 ? t('workOrders.count.one', { n: page.total }) : t('workOrders.count.other', { n: page.total }),
-        table(workOrderColumns(), page.items, { testId: 'work-orders', empty: t('workOrders.empty'), rowAttrs })));
+      await list.load();
     } catch (e) {
-      if (context.isCurrent()) replace(listArea, errorBox(e));
+      if (context.isCurrent()) replace(listArea, errorBox(e), list.element);
     }
     if (!may(me.role, 'seeSla')) return;
     try {

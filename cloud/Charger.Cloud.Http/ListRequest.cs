@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Charger.Cloud.Http;
+
+/// <summary>
+/// The one way a list endpoint is paged, sorted and exported: <c>offset</c> (0..), <c>limit</c>
+/// (1..<see cref="MaxLimit"/>, default <see cref="DefaultLimit"/>), <c>sort</c> (a key the endpoint names, <c>-key</c>
+/// for descending) and <c>format</c> (<c>json</c>, default, or <c>csv</c>: every row of the filtered, sorted list up to
+/// <see cref="CsvExport.MaxRows"/>). A page answers its items with the total, the offset and the limit.
+/// </summary>
+public sealed record ListRequest(int Offset, int Limit, string Sort, bool Descending, bool Csv)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+
+    /// <summary>
+    /// Reads the list parameters of <paramref name="query"/> for an endpoint sorting by <paramref name="sortKeys"/>
+    /// (default <paramref name="defaultSort"/>, e.g. <c>-raisedAt</c>); a wrong one is a validation problem naming it.
+    /// </summary>
+    public static bool TryRead(IQueryCollection query, IReadOnlyCollection<string> sortKeys, string defaultSort, out ListRequest request, out IResult? problem)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(sortKeys);
+        request = new ListRequest(0, DefaultLimit, defaultSort.TrimStart('-'), defaultSort.StartsWith('-'), false);
+        problem = null;
+        if (!ApiProblems.TrySingle(query, "offset", out var offsetText, out problem)
+            || !ApiProblems.TrySingle(query, "limit", out var limitText, out problem)
+            || !ApiProblems.TrySingle(query, "sort", out var sortText, out problem)
+            || !ApiProblems.TrySingle(query, "format", out var formatText, out problem))
+        {
+            return false;
+        }
+
+        var offset = 0;
+        if (offsetText is not null && (!int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            problem = ApiProblems.Field("offset", "A non-negative integer.");
+            return false;
+        }
+
+        var limit = DefaultLimit;
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        {
+            problem = ApiProblems.Field("limit", $"An integer from 1 to {MaxLimit}.");
+            return false;
+        }
+
+        var descending = request.Descending;
+        var sort = request.Sort;
+        if (sortText is not null)
+        {
+            descending = sortText.StartsWith('-');
+            sort = descending ? sortText[1..] : sortText;
+            if (!sortKeys.Contains(sort))
+            {
+                problem = ApiProblems.Field("sort", $"Use one of {string.Join(", ", sortKeys)}, with a leading '-' for descending.");
+                return false;
+            }
+        }
+
+        if (formatText is not null and not ("json" or "csv"))
+        {
+            problem = ApiProblems.Field("format", "Use json (default) or csv.");
+            return false;
+        }
+
+        request = new ListRequest(offset, limit, sort, descending, formatText == "csv");
+        return true;
+    }
+}
+
+/// <summary>The keys a list can be sorted by, each with the column it orders by (translated to SQL).</summary>
+public sealed class SortKeys<T>
+{
+    private readonly Dictionary<string, Func<IQueryable<T>, bool, IOrderedQueryable<T>>> _keys = new(StringComparer.Ordinal);
+
+    /// <summary>The names a request may give.</summary>
+    public IReadOnlyCollection<string> Names => _keys.Keys;
+
+    /// <summary>Adds <paramref name="name"/>, ordering by <paramref name="key"/>.</summary>
+    public SortKeys<T> Add<TKey>(string name, Expression<Func<T, TKey>> key)
+    {
+        _keys.Add(name, (q, descending) => descending ? q.OrderByDescending(key) : q.OrderBy(key));
+        return this;
+    }
+
+    /// <summary>Orders <paramref name="query"/> as <paramref name="request"/> asks (then by what the caller adds, for a stable order).</summary>
+    public IOrderedQueryable<T> Apply(IQueryable<T> query, ListRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _keys[request.Sort](query, request.Descending);
+    }
+}
+
+/// <summary>The one page type of the API: the items of a <see cref="ListRequest"/>, with the list's total.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit);

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.OpenApi;
+
+namespace Charger.Cloud.Http;
+
+/// <summary>The one OpenAPI helper: query parameters an endpoint reads itself (to answer with the field that is wrong).</summary>
+public static class OpenApiQuery
+{
+    /// <summary>Describes <paramref name="parameters"/> as optional query parameters of the endpoint.</summary>
+    public static RouteHandlerBuilder WithQueryParameters(this RouteHandlerBuilder endpoint, params (string Name, JsonSchemaType Type, string? Format, string Description)[] parameters) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, type, format, description) in parameters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name, In = ParameterLocation.Query, Required = false, Description = description, Schema = new OpenApiSchema { Type = type, Format = format },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Describes the list parameters of <see cref="ListRequest"/> with the endpoint's sort keys.</summary>
+    public static RouteHandlerBuilder WithListParameters(this RouteHandlerBuilder endpoint, IReadOnlyCollection<string> sortKeys, string defaultSort) =>
+        endpoint.WithQueryParameters(
+            ("offset", JsonSchemaType.Integer, "int32", "Skip this many (default 0)."),
+            ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{ListRequest.MaxLimit} (default {ListRequest.DefaultLimit})."),
+            ("sort", JsonSchemaType.String, null, $"One of {string.Join(", ", sortKeys)}; '-' first for descending (default {defaultSort})."),
+            ("format", JsonSchemaType.String, null, $"json (default) or csv: every row of the filtered, sorted list, up to {CsvExport.MaxRows}."));
+}
