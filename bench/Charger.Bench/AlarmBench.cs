@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Charger.EndToEnd.Tests;
-using Charger.Protocol;
 using Charger.Testing;
+using Charger.Protocol;
 using MQTTnet;
 using MQTTnet.Protocol;
 

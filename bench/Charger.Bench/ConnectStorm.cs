@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Charger.Cloud.Store.Sqlite;
-using Charger.EndToEnd.Tests;
+using Charger.Testing;
 using Microsoft.Data.Sqlite;
 using MQTTnet;
 using MQTTnet.Protocol;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Charger.EndToEnd.Tests;
+using Charger.Testing;
 using Charger.Protocol;
 
 namespace Charger.Bench;

@@ -10,7 +10,7 @@ using Charger.Agent.Core.Journal;
 using Charger.Agent.Journal.Sqlite;
 using Charger.Agent.Mqtt;
 using Charger.Bench;
-using Charger.EndToEnd.Tests;
+using Charger.Testing;
 using Charger.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -7,7 +7,7 @@ using Charger.Cloud.CustomerCare.Data;
 using Charger.Cloud.CustomerCare.Inquiries;
 using Charger.Cloud.CustomerCare.Surveys;
 using Charger.Cloud.Data;
-using Charger.Cloud.Testing;
+using Charger.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

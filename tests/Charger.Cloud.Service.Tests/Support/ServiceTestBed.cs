@@ -7,7 +7,7 @@ using Charger.Cloud.Service.Sla;
 using Charger.Cloud.Service.WorkOrders;
 using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
-using Charger.Cloud.Testing;
+using Charger.Testing;
 using Charger.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Charger.Cloud.Store.Postgres;
-using Charger.Cloud.Testing;
+using Charger.Testing;
 
 namespace Charger.Cloud.Tests.Support;
 

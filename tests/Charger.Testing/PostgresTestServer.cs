@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Charger.Cloud.Testing;
+namespace Charger.Testing;
 
 /// <summary>
 /// The real PostgreSQL server the PostgreSQL tests run against, named by the environment variable

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Charger.EndToEnd.Tests;
+namespace Charger.Testing;
 
 /// <summary>
 /// A real mosquitto on a free loopback port with its own configuration: anonymous (the deploy configuration with mutual
 /// TLS and ACLs is tested separately), and no persistence, so a restart loses every queued message and every session:
 /// the worst a broker can do to the delivery guarantee.
 /// </summary>
-internal sealed class MosquittoProcess : IDisposable
+public sealed class MosquittoProcess : IDisposable
 {
     private readonly string _config;
     private ChildProcess? _process;

@@ -5,11 +5,12 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Xunit;
 
-namespace Charger.EndToEnd.Tests;
+namespace Charger.Testing;
 
 /// <summary>Paths of the repository and of the built executables under test.</summary>
-internal static class Repo
+public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
@@ -46,7 +47,7 @@ internal static class Repo
 }
 
 /// <summary>A child process with its output captured, killed when disposed.</summary>
-internal sealed class ChildProcess : IDisposable
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -130,7 +131,7 @@ internal sealed class ChildProcess : IDisposable
 }
 
 /// <summary>A real charger-cloud process on free loopback ports with its own data directory.</summary>
-internal sealed class CloudProcess : IAsyncDisposable
+public sealed class CloudProcess : IAsyncDisposable
 {
     private ChildProcess? _process;
 
@@ -302,7 +303,7 @@ internal sealed class CloudProcess : IAsyncDisposable
 }
 
 /// <summary>Waits for a condition observed through a real interface (the HTTP API), with a deadline.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
     {

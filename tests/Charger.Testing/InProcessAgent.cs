@@ -8,10 +8,10 @@ using Charger.Agent.Mqtt;
 using Charger.Protocol;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Charger.EndToEnd.Tests;
+namespace Charger.Testing;
 
 /// <summary>The real agent code in this process, on a simulated board, with its journal in a directory of its own.</summary>
-internal static class InProcessAgent
+public static class InProcessAgent
 {
     /// <summary>Publisher settings for a loopback broker with quick reconnects.</summary>
     public static MqttPublisherOptions Mqtt(int port, string? secret) => new()

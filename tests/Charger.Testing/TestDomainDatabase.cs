@@ -1,7 +1,7 @@
 using Charger.Cloud.Data;
 using Npgsql;
 
-namespace Charger.Cloud.Testing;
+namespace Charger.Testing;
 
 /// <summary>
 /// A fresh, empty database for one test of an after-sales area: a SQLite file in a temporary directory, or a new schema
