@@ -6,7 +6,7 @@ namespace Charger.Cloud.CustomerCare;
 
 /// <summary>
 /// The seams of other areas this one uses, resolved when asked: the audit log and the customer and staff directories
-/// (Charger.Cloud.Access), the service facts (Charger.Cloud.Service). A seam that is not registered makes the request
+/// (Charger.Cloud.Access), the service facts (Charger.Cloud.FieldService). A seam that is not registered makes the request
 /// that needs it answer 503 naming it, instead of silently skipping the audit or the customer check.
 /// </summary>
 public sealed class CareSeams(IServiceProvider services, ILogger<CareSeams> logger)
@@ -21,7 +21,7 @@ public sealed class CareSeams(IServiceProvider services, ILogger<CareSeams> logg
     public IStaffDirectory? Staff => services.GetService<IStaffDirectory>();
 
     /// <summary>The work orders' facts (surveys of work orders, KPIs).</summary>
-    public IServiceFacts ServiceFacts => Require<IServiceFacts>("IServiceFacts (Charger.Cloud.Service)", "work-order surveys and KPIs");
+    public IFieldServiceFacts FieldServiceFacts => Require<IFieldServiceFacts>("IFieldServiceFacts (Charger.Cloud.FieldService)", "work-order surveys and KPIs");
 
     private T Require<T>(string name, string what)
         where T : class

@@ -18,7 +18,7 @@ public static class CustomerCareServiceCollectionExtensions
     /// <summary>
     /// Options (section <c>Care</c>), <see cref="CareDb"/> with its migrations, the services of inquiries, complaints,
     /// surveys and KPIs, and the area's JSON. Needs the host's <see cref="DomainDatabase"/> and <c>IEventStore</c>; uses the
-    /// audit log, customer and staff directories (Charger.Cloud.Access) and service facts (Charger.Cloud.Service) when registered.
+    /// audit log, customer and staff directories (Charger.Cloud.Access) and service facts (Charger.Cloud.FieldService) when registered.
     /// </summary>
     public static IServiceCollection AddCustomerCare(this IServiceCollection services, IConfiguration configuration)
     {

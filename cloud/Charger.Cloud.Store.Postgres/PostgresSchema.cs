@@ -172,7 +172,7 @@ internal static class PostgresSchema
         );
         """,
         // 6: one model of faults. The fleet's view of active faults is the alarms the "service" subscription derives
-        // (Charger.Cloud.Service), no longer a table of the ingest transaction that could disagree with them.
+        // (Charger.Cloud.FieldService), no longer a table of the ingest transaction that could disagree with them.
         """
         DROP TABLE active_faults;
         """,

@@ -6,8 +6,8 @@ using Charger.Cloud.CustomerCare;
 using Charger.Cloud.CustomerCare.Api;
 using Charger.Cloud.Hosting;
 using Charger.Cloud.Live;
-using Charger.Cloud.Service;
-using Charger.Cloud.Service.Api;
+using Charger.Cloud.FieldService;
+using Charger.Cloud.FieldService.Api;
 
 // `charger-cloud enrol <id>` / `charger-cloud revoke <id>`: operator commands on the same database, no server.
 // `charger-cloud ca ...`: the fleet CA for mutual TLS with an external broker.
@@ -30,14 +30,14 @@ builder.AddCloudIngest();
 builder.Services.AddLiveUpdates();
 builder.Services.AddAccess(builder.Configuration);
 builder.Services.AddCustomerCare(builder.Configuration);
-builder.Services.AddService(builder.Configuration);
+builder.Services.AddFieldService(builder.Configuration);
 builder.AddCloudIngress();
 
 var app = builder.Build();
 app.MapCloudApi();
 app.MapLiveUpdates();
 app.MapCustomerCare();
-app.MapService();
+app.MapFieldService();
 app.MapAccess();
 await app.RunAsync();
 return 0;

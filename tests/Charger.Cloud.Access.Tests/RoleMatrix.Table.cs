@@ -37,6 +37,7 @@ public static class RoleMatrix
         new("GET", "/api/v1/chargers/{id}/events", AnyStaff),
         new("GET", "/api/v1/service-records", AnyStaff),
         new("GET", "/api/v1/faults", AnyStaff),
+        new("GET", "/api/v1/live", AnyStaff),
         new("GET", "/api/v1/dead-letters", Supervisor, TechnicalSupport, Auditor, Admin),
 
         // Access: sign-in, tokens, users, audit, customers (Charger.Cloud.Access).
@@ -60,7 +61,7 @@ public static class RoleMatrix
         new("PUT", "/api/v1/customers/{id}/chargers/{chargerId}", ServiceSpecialist, Supervisor),
         new("DELETE", "/api/v1/customers/{id}/chargers/{chargerId}", ServiceSpecialist, Supervisor),
 
-        // Service (Charger.Cloud.Service, ServiceApi and WorkOrderService.RolesFor).
+        // Service (Charger.Cloud.FieldService, FieldServiceApi and WorkOrderService.RolesFor).
         new("GET", "/api/v1/alarms", AnyStaff),
         new("GET", "/api/v1/alarms/{id:long}", AnyStaff),
         new("POST", "/api/v1/alarms/{id:long}/acknowledge", TechnicalSupport, Supervisor),

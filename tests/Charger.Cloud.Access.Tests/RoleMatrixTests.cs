@@ -137,7 +137,8 @@ public sealed partial class RoleMatrixTests : IAsyncLifetime
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         }
 
-        using var response = await client.SendAsync(request);
+        // Headers only: a live-update stream that is let through never ends (it is closed when disposed).
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         return response.StatusCode;
     }
 }

@@ -169,7 +169,7 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     }
 }
 
-/// <summary>The host without Charger.Cloud.Service: what needs its facts answers 503, not 500.</summary>
+/// <summary>The host without Charger.Cloud.FieldService: what needs its facts answers 503, not 500.</summary>
 public sealed class CareApiWithoutServiceFactsTests : IDisposable
 {
     private readonly CareApiFactory _host = new() { WithServiceFacts = false };
@@ -180,7 +180,7 @@ public sealed class CareApiWithoutServiceFactsTests : IDisposable
         using var supervisor = await _host.AsAsync(Roles.Supervisor);
         var kpis = await supervisor.GetAsync("/api/v1/kpis");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, kpis.StatusCode);
-        Assert.Contains("IServiceFacts", (await kpis.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("IFieldServiceFacts", (await kpis.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var survey = await supervisor.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-1", score = 5 });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, survey.StatusCode);

@@ -6,7 +6,7 @@ using Charger.Cloud.CustomerCare.Tests.Support;
 
 namespace Charger.Cloud.CustomerCare.Tests;
 
-/// <summary>Surveys and KPIs against the real work orders of Charger.Cloud.Service in the host (its IServiceFacts).</summary>
+/// <summary>Surveys and KPIs against the real work orders of Charger.Cloud.FieldService in the host (its IFieldServiceFacts).</summary>
 public sealed class CareServiceFactsTests : IDisposable
 {
     private readonly CareApiFactory _host = new() { RealServiceFacts = true };

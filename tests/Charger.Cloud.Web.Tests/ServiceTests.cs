@@ -5,7 +5,7 @@ using Charger.Protocol;
 
 namespace Charger.Cloud.Web.Tests;
 
-/// <summary>Alarms and work orders through the UI, by the roles that work them (Charger.Cloud.Service behind the API).</summary>
+/// <summary>Alarms and work orders through the UI, by the roles that work them (Charger.Cloud.FieldService behind the API).</summary>
 [Collection(BrowserCollection.Name)]
 public sealed partial class ServiceTests(BrowserFixture browser, CloudHost host) : UiTest(browser, host), IClassFixture<CloudHost>
 {

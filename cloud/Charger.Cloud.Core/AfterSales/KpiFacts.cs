@@ -1,7 +1,7 @@
 namespace Charger.Cloud.Core.AfterSales;
 
 /// <summary>
-/// One work order as the KPIs see it (implemented from the work orders by Charger.Cloud.Service, read by the KPI
+/// One work order as the KPIs see it (implemented from the work orders by Charger.Cloud.FieldService, read by the KPI
 /// calculator of Charger.Cloud.CustomerCare). Times are UTC.
 /// </summary>
 /// <param name="WorkOrderId">Its id.</param>
@@ -42,8 +42,8 @@ public sealed record WorkOrderFact(
 /// <param name="Code">The fault code.</param>
 public sealed record DowntimeFact(string ChargerId, string? ChargerModel, DateTimeOffset From, DateTimeOffset? To, string Code);
 
-/// <summary>The service facts the KPIs are computed from (implemented by Charger.Cloud.Service).</summary>
-public interface IServiceFacts
+/// <summary>The service facts the KPIs are computed from (implemented by Charger.Cloud.FieldService).</summary>
+public interface IFieldServiceFacts
 {
     /// <summary>Work orders created before <paramref name="to"/> and not closed or cancelled before <paramref name="from"/>.</summary>
     Task<IReadOnlyList<WorkOrderFact>> GetWorkOrdersAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);

@@ -29,7 +29,7 @@ public static class Projector
                     break;
                 case EventTypes.FaultRaised:
                     // Faults and records are read to refuse what could not be read; the fleet's faults and maintenance log
-                    // are what the "service" subscription derives (Charger.Cloud.Service), not tables of this transaction.
+                    // are what the "service" subscription derives (Charger.Cloud.FieldService), not tables of this transaction.
                     Read(storedEvent, ProtocolJsonContext.Default.FaultRaisedData);
                     break;
                 case EventTypes.FaultCleared:

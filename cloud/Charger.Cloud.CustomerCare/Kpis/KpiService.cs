@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Charger.Cloud.CustomerCare.Kpis;
 
 /// <summary>
-/// Gathers the facts of a period (work orders and downtimes from <see cref="IServiceFacts"/>, complaints and surveys from
+/// Gathers the facts of a period (work orders and downtimes from <see cref="IFieldServiceFacts"/>, complaints and surveys from
 /// <see cref="CareDb"/>, the fleet's chargers and models from <see cref="IEventStore"/>) and hands them to <see cref="KpiCalculator"/>.
 /// </summary>
 public sealed class KpiService(IDomainDbFactory<CareDb> db, CareSeams seams, IEventStore store, IOptions<CareOptions> options, ILogger<KpiService> logger)
@@ -19,7 +19,7 @@ public sealed class KpiService(IDomainDbFactory<CareDb> db, CareSeams seams, IEv
     /// <summary>The KPIs of [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public async Task<KpiReport> ComputeAsync(DateTimeOffset from, DateTimeOffset to, KpiGroupBy groupBy, CancellationToken cancellationToken)
     {
-        var facts = seams.ServiceFacts;
+        var facts = seams.FieldServiceFacts;
         var workOrders = await facts.GetWorkOrdersAsync(from, to, cancellationToken);
         var downtimes = await facts.GetDowntimesAsync(from, to, cancellationToken);
         var chargers = (await store.ListChargersAsync(cancellationToken)).Select(c => new ChargerFact(c.ChargerId, c.Model)).ToList();

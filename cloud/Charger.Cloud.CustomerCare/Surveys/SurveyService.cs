@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Charger.Cloud.CustomerCare.Surveys;
 
 /// <summary>
-/// Satisfaction surveys: one per closed work order (checked through <see cref="IServiceFacts.FindWorkOrderAsync"/>) and one
+/// Satisfaction surveys: one per closed work order (checked through <see cref="IFieldServiceFacts.FindWorkOrderAsync"/>) and one
 /// per complaint. A complaint's survey is its revisit (written by the complaint workflow), so a survey entered here for a
 /// complaint is refused once the revisit has recorded one, and before it (the revisit is where it is taken).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class SurveyService(IDomainDbFactory<CareDb> db, CareSeams seams, 
             throw new CareConflictException($"Complaint {subjectId}'s survey is taken at its revisit: record it with POST /api/v1/complaints/{subjectId}/revisit.");
         }
 
-        var workOrder = await seams.ServiceFacts.FindWorkOrderAsync(subjectId, cancellationToken)
+        var workOrder = await seams.FieldServiceFacts.FindWorkOrderAsync(subjectId, cancellationToken)
             ?? throw new CareNotFoundException($"No work order '{subjectId}'.");
         if (workOrder.Cancelled || workOrder.ClosedAt is null)
         {

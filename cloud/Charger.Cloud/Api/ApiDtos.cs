@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Charger.Cloud.Core;
-using Charger.Cloud.Service.Alarms;
-using Charger.Cloud.Service.Records;
+using Charger.Cloud.FieldService.Alarms;
+using Charger.Cloud.FieldService.Records;
 using Charger.Protocol;
 
 namespace Charger.Cloud.Api;

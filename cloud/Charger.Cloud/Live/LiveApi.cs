@@ -51,7 +51,10 @@ public static class LiveApi
                 context.RequestServices.GetRequiredService<LiveUpdates>().Publish(topic);
             }
         });
-        app.MapGet("/api/v1/live", Stream).RequireAuthorization(Policies.AnyStaff).ExcludeFromDescription();
+        app.MapGet("/api/v1/live", Stream).RequireAuthorization(Policies.AnyStaff)
+            .WithSummary("Live updates: server-sent events naming each topic that changed (fleet, service, an area people changed)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

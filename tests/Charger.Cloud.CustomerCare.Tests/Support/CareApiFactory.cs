@@ -28,10 +28,10 @@ public sealed class CareApiFactory : WebApplicationFactory<Program>
 
     public TestServiceFacts Facts { get; } = new();
 
-    /// <summary>False: the host runs without an IServiceFacts (as before Charger.Cloud.Service is wired).</summary>
+    /// <summary>False: the host runs without an IFieldServiceFacts (as before Charger.Cloud.FieldService is wired).</summary>
     public bool WithServiceFacts { get; init; } = true;
 
-    /// <summary>True: the host keeps its own IServiceFacts (Charger.Cloud.Service's, from its work orders) instead of the fixture.</summary>
+    /// <summary>True: the host keeps its own IFieldServiceFacts (Charger.Cloud.FieldService's, from its work orders) instead of the fixture.</summary>
     public bool RealServiceFacts { get; init; }
 
     /// <summary>A client signed in (API token) as <paramref name="userId"/> in <paramref name="role"/>; the user is created on first use.</summary>
@@ -78,10 +78,10 @@ public sealed class CareApiFactory : WebApplicationFactory<Program>
                 return;
             }
 
-            services.RemoveAll<IServiceFacts>();
+            services.RemoveAll<IFieldServiceFacts>();
             if (WithServiceFacts)
             {
-                services.AddSingleton<IServiceFacts>(Facts);
+                services.AddSingleton<IFieldServiceFacts>(Facts);
             }
         });
     }

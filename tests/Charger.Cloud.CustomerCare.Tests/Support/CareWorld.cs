@@ -83,7 +83,7 @@ public sealed class CareWorld : IAsyncDisposable
         services.AddDomainDb<CareDb>(CareDb.HistoryTable, o => new SqliteCareDb(o), o => new PostgresCareDb(o));
         services.AddSingleton(Options.Create(new CareOptions { SatisfiedThreshold = satisfiedThreshold }));
         services.AddSingleton<TestServiceFacts>();
-        services.AddSingleton<IServiceFacts>(sp => sp.GetRequiredService<TestServiceFacts>());
+        services.AddSingleton<IFieldServiceFacts>(sp => sp.GetRequiredService<TestServiceFacts>());
         services.AddSingleton<CareSeams>();
         services.AddSingleton<InquiryService>();
         services.AddSingleton<ComplaintService>();

@@ -3,7 +3,7 @@ using Charger.Cloud.Core.AfterSales;
 namespace Charger.Cloud.CustomerCare.Tests.Support;
 
 /// <summary>Work-order and downtime facts a test sets.</summary>
-public sealed class TestServiceFacts : IServiceFacts
+public sealed class TestServiceFacts : IFieldServiceFacts
 {
     public List<WorkOrderFact> WorkOrders { get; } = [];
 
