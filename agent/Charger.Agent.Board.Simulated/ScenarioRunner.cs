@@ -1,3 +1,4 @@
+using Charger.Agent.Core.Board;
 namespace Charger.Agent.Board.Simulated;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Charger.Agent.Board.Simulated;
 using Charger.Agent.Core;
 using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;

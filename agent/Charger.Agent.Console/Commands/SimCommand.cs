@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Charger.Agent.Console.Contracts;
+using Charger.Agent.Core.Board;
 
 namespace Charger.Agent.Console.Commands;
 

@@ -1,9 +1,10 @@
-namespace Charger.Agent.Board.Simulated;
+namespace Charger.Agent.Core.Board;
 
 /// <summary>
-/// What a scenario, the demo, a test or the engineer console can do to the simulated board.
-/// Sensor names are <see cref="Core.Board.SensorNames"/>; input names are <see cref="Core.Board.InputNames"/>;
-/// chip names are <see cref="SimulatedBoardHardware.ChipNames"/>.
+/// What a scenario, the demo, a test or the engineer console can do to the simulated board (implemented by
+/// Charger.Agent.Board.Simulated; here so the console and the agent need not reference the simulator).
+/// Sensor names are <see cref="SensorNames"/>; input names are <see cref="InputNames"/>; chip names are the simulator's
+/// <c>SimulatedBoardHardware.ChipNames</c>.
 /// </summary>
 public interface ISimulationControl
 {
