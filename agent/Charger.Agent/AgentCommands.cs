@@ -1,5 +1,5 @@
-using Charger.Agent.Console;
-using Charger.Agent.Console.Engineers;
+using Charger.Agent.EngineerConsole;
+using Charger.Agent.EngineerConsole.Engineers;
 using Charger.Agent.Core;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;

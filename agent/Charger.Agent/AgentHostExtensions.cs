@@ -1,5 +1,5 @@
 using Charger.Agent.Board;
-using Charger.Agent.Console;
+using Charger.Agent.EngineerConsole;
 using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;

@@ -1,4 +1,4 @@
-using Charger.Agent.Console;
+using Charger.Agent.EngineerConsole;
 using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;

@@ -1,5 +1,5 @@
 using Charger.Agent.Board.Simulated;
-using Charger.Agent.Console;
+using Charger.Agent.EngineerConsole;
 using Charger.Agent.Core;
 using Charger.Agent.Core.Board;
 using Charger.Agent.Core.Diagnostics;

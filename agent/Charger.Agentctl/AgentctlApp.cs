@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 using Spectre.Console;
 
 namespace Charger.Agentctl;

@@ -1,4 +1,4 @@
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 
 namespace Charger.Agentctl;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 using Charger.Protocol;
 
 namespace Charger.Agentctl;

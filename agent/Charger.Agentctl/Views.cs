@@ -1,5 +1,5 @@
 using System.Globalization;
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 using Charger.Protocol;
 using Spectre.Console;
 using Spectre.Console.Rendering;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Charger.Cloud.Access.Data;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;

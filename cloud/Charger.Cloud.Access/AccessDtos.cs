@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 
 namespace Charger.Cloud.Access;
 

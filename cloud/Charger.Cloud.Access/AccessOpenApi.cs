@@ -42,7 +42,7 @@ internal static class AccessOpenApi
             options.AddOperationTransformer(async (operation, context, _) =>
             {
                 var roles = await RolesOfAsync(context.Description.ActionDescriptor.EndpointMetadata, context.ApplicationServices);
-                roles = roles is { Count: 0 } ? [.. Core.AfterSales.Roles.All] : roles;
+                roles = roles is { Count: 0 } ? [.. Charger.Cloud.AfterSales.Roles.All] : roles;
                 var text = roles is null ? "anonymous" : roles.Count == 0 ? "any signed-in user" : string.Join(", ", roles);
                 operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
                 operation.Extensions["x-roles"] = new JsonNodeExtension(roles is null ? new JsonArray("anonymous") : new JsonArray([.. roles.Select(r => (JsonNode)JsonValue.Create(r))]));

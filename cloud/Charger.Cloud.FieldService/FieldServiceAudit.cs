@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Microsoft.Extensions.Logging;
 
 namespace Charger.Cloud.FieldService;

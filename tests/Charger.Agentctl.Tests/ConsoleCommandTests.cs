@@ -1,4 +1,4 @@
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 using Charger.Agent.Core.Board;
 using Charger.Protocol;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Charger.Agent.Console;
+using Charger.Agent.EngineerConsole;
 
 namespace Charger.Agentctl.Tests;
 

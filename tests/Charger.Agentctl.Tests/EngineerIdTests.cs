@@ -1,4 +1,4 @@
-using Charger.Agent.Console.Engineers;
+using Charger.Agent.EngineerConsole.Engineers;
 
 namespace Charger.Agentctl.Tests;
 

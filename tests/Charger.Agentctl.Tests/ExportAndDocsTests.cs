@@ -3,9 +3,9 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Charger.Agent.Console.Commands;
+using Charger.Agent.EngineerConsole.Commands;
 using Charger.Agent.Core.Board;
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 using Charger.Protocol;
 
 namespace Charger.Agentctl.Tests;

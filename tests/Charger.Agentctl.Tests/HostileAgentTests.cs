@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Charger.Agent.Console.Contracts;
+using Charger.Agent.EngineerConsole.Contracts;
 using Spectre.Console;
 
 namespace Charger.Agentctl.Tests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Charger.Agent.Console;
-using Charger.Agent.Console.Contracts;
-using Charger.Agent.Console.Engineers;
+using Charger.Agent.EngineerConsole;
+using Charger.Agent.EngineerConsole.Contracts;
+using Charger.Agent.EngineerConsole.Engineers;
 using Charger.Protocol;
 
 namespace Charger.Agentctl.Tests;
@@ -223,8 +223,8 @@ public sealed class SecurityTests
         await using var agent = await RunningAgent.StartAsync(new ConsoleOptions { SocketMode = "0666" });
         if (!CanRunAsNobody())
         {
-            Assert.True(new Charger.Agent.Console.Security.PeerAccessPolicy(0, 0).Allows(new Charger.Agent.Console.Security.PeerCredentials(1, 0, 0)));
-            Assert.False(new Charger.Agent.Console.Security.PeerAccessPolicy(0, 0).Allows(new Charger.Agent.Console.Security.PeerCredentials(Environment.ProcessId, 65534, 65534)));
+            Assert.True(new Charger.Agent.EngineerConsole.Security.PeerAccessPolicy(0, 0).Allows(new Charger.Agent.EngineerConsole.Security.PeerCredentials(1, 0, 0)));
+            Assert.False(new Charger.Agent.EngineerConsole.Security.PeerAccessPolicy(0, 0).Allows(new Charger.Agent.EngineerConsole.Security.PeerCredentials(Environment.ProcessId, 65534, 65534)));
             return;
         }
 

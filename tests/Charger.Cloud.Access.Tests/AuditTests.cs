@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Charger.Cloud.Access.Data;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

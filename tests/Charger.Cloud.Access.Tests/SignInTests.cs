@@ -219,8 +219,8 @@ public abstract class SignInTests(DomainDbProvider provider) : IAsyncLifetime
             Assert.Equal(("auditor", true), (user.GetProperty("role").GetString(), user.GetProperty("team").ValueKind == System.Text.Json.JsonValueKind.Null));
         }
 
-        var staff = await _host.Services.GetRequiredService<Core.AfterSales.IStaffDirectory>().FindAsync("sup-zhao", CancellationToken.None);
-        Assert.Equal(new Core.AfterSales.StaffMember("sup-zhao", "User sup-zhao", "auditor", null, true), staff);
+        var staff = await _host.Services.GetRequiredService<Charger.Cloud.AfterSales.IStaffDirectory>().FindAsync("sup-zhao", CancellationToken.None);
+        Assert.Equal(new Charger.Cloud.AfterSales.StaffMember("sup-zhao", "User sup-zhao", "auditor", null, true), staff);
     }
 }
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Charger.Cloud.Core;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Http;
 using Charger.Cloud.FieldService.Alarms;
 using Charger.Cloud.FieldService.Tests.Support;

@@ -1,5 +1,5 @@
 using Charger.Cloud.Core;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
 using Charger.Cloud.FieldService.Data;
 using Charger.Cloud.FieldService.Facts;

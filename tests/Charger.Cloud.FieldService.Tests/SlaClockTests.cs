@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.FieldService.Sla;
 using Charger.Cloud.FieldService.WorkOrders;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.FieldService.WorkOrders;
 using S = Charger.Cloud.FieldService.WorkOrders.WorkOrderState;
 using T = Charger.Cloud.FieldService.WorkOrders.WorkOrderTrigger;

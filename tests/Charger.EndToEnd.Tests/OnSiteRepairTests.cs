@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Charger.Agent;
 using Charger.Agent.Board;
-using Charger.Agent.Console;
-using Charger.Agent.Console.Engineers;
+using Charger.Agent.EngineerConsole;
+using Charger.Agent.EngineerConsole.Engineers;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
 using Charger.Agent.Mqtt;

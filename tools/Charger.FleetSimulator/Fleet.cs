@@ -1,6 +1,6 @@
 using Charger.Agent;
 using Charger.Agent.Board;
-using Charger.Agent.Console;
+using Charger.Agent.EngineerConsole;
 using Charger.Agent.Core.Diagnostics;
 using Charger.Agent.Core.Journal;
 using Charger.Agent.Mqtt;

@@ -1,6 +1,6 @@
 using System.Text;
 using Charger.Cloud.Access.Data;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Charger.Cloud.Access.Data;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

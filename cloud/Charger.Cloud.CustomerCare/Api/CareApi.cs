@@ -1,5 +1,5 @@
 using System.Globalization;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.CustomerCare.Complaints;
 using Charger.Cloud.CustomerCare.Data;
 using Charger.Cloud.CustomerCare.Inquiries;

@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.CustomerCare.Data;
 using Stateless;
 using Stateless.Graph;

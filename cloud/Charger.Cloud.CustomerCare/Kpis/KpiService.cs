@@ -1,6 +1,6 @@
 using System.Globalization;
 using Charger.Cloud.Core;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.CustomerCare.Complaints;
 using Charger.Cloud.CustomerCare.Data;
 using Charger.Cloud.Data;

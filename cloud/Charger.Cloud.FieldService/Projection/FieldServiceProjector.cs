@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Charger.Cloud.Core;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
 using Charger.Cloud.FieldService.Data;
 using Charger.Cloud.FieldService.WorkOrders;

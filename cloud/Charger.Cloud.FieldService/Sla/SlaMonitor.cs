@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
 using Charger.Cloud.FieldService.Data;
 using Charger.Cloud.FieldService.WorkOrders;

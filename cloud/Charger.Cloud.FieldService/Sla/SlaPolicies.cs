@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.FieldService.Api;
 using Charger.Cloud.FieldService.Data;
 using Charger.Cloud.FieldService.WorkOrders;

@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Stateless;
 using Stateless.Graph;
 using Stateless.Reflection;

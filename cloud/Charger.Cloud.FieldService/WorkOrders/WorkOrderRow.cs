@@ -1,4 +1,4 @@
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 
 namespace Charger.Cloud.FieldService.WorkOrders;
 

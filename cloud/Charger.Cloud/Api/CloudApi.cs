@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using System.Globalization;
 using Charger.Cloud.Core;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.Http;
 using Charger.Cloud.FieldService.Alarms;
 using Charger.Cloud.FieldService.Records;

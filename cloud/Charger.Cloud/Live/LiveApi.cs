@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Charger.Cloud.Core;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Microsoft.Extensions.Options;
 
 namespace Charger.Cloud.Live;

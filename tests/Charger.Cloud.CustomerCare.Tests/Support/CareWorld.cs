@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Charger.Cloud.Access;
 using Charger.Cloud.Access.Data;
-using Charger.Cloud.Core.AfterSales;
+using Charger.Cloud.AfterSales;
 using Charger.Cloud.CustomerCare.Complaints;
 using Charger.Cloud.CustomerCare.Data;
 using Charger.Cloud.CustomerCare.Inquiries;
