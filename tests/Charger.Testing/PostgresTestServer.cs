@@ -6,7 +6,7 @@ namespace Charger.Testing;
 /// The real PostgreSQL server the PostgreSQL tests run against, named by the environment variable
 /// <c>CHARGER_TEST_POSTGRES</c> (an Npgsql connection string; <c>./test.sh</c> starts a throwaway server and sets it).
 /// Without it those tests fail, never skip: a suite that silently left out one of its stores would pass for nothing.
-/// Linked into the test projects from tests/Shared.
+/// In Charger.Testing, which the test projects reference.
 /// </summary>
 public static class PostgresTestServer
 {

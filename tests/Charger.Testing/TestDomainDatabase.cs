@@ -6,7 +6,7 @@ namespace Charger.Testing;
 /// <summary>
 /// A fresh, empty database for one test of an after-sales area: a SQLite file in a temporary directory, or a new schema
 /// on the PostgreSQL test server of <see cref="PostgresTestServer"/> (without it the PostgreSQL tests fail with a message,
-/// never skip). Deleted on dispose. Linked into the test projects from tests/Shared.
+/// never skip). Deleted on dispose. In Charger.Testing, which the test projects reference.
 /// </summary>
 public sealed class TestDomainDatabase : IAsyncDisposable
 {

@@ -16,7 +16,7 @@ const { Admin, Supervisor, TechnicalSupport, RepairEngineer, ServiceSpecialist, 
 /** A role's name in the user's language (role.* of the translation table); an unknown role as it is. */
 export const roleName = role => tOr('role.' + role, role);
 
-/** Work-order actions (the API's path segment) and the roles that may take them (Charger.Cloud.Service). */
+/** Work-order actions (the API's path segment) and the roles that may take them (Charger.Cloud.FieldService). */
 export const WorkOrderActionRoles = Object.freeze({
   triage: [TechnicalSupport, Supervisor],
   assign: [TechnicalSupport, Supervisor],
