@@ -86,6 +86,24 @@ public sealed class SortKeys<T>
         return this;
     }
 
+    /// <summary>
+    /// Adds <paramref name="name"/>, ordering an enumeration by its declared order (its meaning: severity, priority,
+    /// lifecycle) rather than by the text it is stored as: a <c>CASE</c> over the members.
+    /// </summary>
+    public SortKeys<T> AddRanked<TEnum>(string name, Expression<Func<T, TEnum>> key)
+        where TEnum : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var members = Enum.GetValues<TEnum>();
+        Expression rank = Expression.Constant(members.Length);
+        for (var i = members.Length - 1; i >= 0; i--)
+        {
+            rank = Expression.Condition(Expression.Equal(key.Body, Expression.Constant(members[i])), Expression.Constant(i), rank);
+        }
+
+        return Add(name, Expression.Lambda<Func<T, int>>(rank, key.Parameters));
+    }
+
     /// <summary>Orders <paramref name="query"/> as <paramref name="request"/> asks (then by what the caller adds, for a stable order).</summary>
     public IOrderedQueryable<T> Apply(IQueryable<T> query, ListRequest request)
     {

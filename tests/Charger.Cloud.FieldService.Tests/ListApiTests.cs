@@ -102,6 +102,32 @@ public sealed class ListApiTests(FieldServiceApiFactory factory) : IClassFixture
         Assert.Equal(ListRequest.DefaultLimit, (await PageAsync("/api/v1/work-orders")).GetProperty("limit").GetInt32());
     }
 
+    [Fact]
+    public async Task Severity_priority_and_state_sort_by_their_meaning_not_by_their_names()
+    {
+        var bySeverity = await PageAsync("/api/v1/alarms?status=all&limit=1000&sort=-severity");
+        var severities = bySeverity.GetProperty("items").EnumerateArray().Select(a => SeverityNames.TryParse(a.GetProperty("severity").GetString()!, out var s) ? s : throw new InvalidOperationException()).ToList();
+        Assert.Equal(Severity.Critical, severities[0]);
+        Assert.Equal(severities.OrderByDescending(s => s), severities);
+
+        using (var specialist = factory.As(Roles.ServiceSpecialist, "ss-list"))
+        {
+            foreach (var priority in new[] { "low", "high", "normal" })
+            {
+                using var created = await specialist.PostAsJsonAsync("/api/v1/work-orders",
+                    new { kind = "repair", channel = "phone", chargerId = "CP-LIST-1", description = "sort test " + priority, priority });
+                Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+            }
+        }
+
+        var byPriority = await PageAsync("/api/v1/work-orders?limit=1000&sort=-priority");
+        string[] rank = ["low", "normal", "high", "urgent"];
+        var priorities = byPriority.GetProperty("items").EnumerateArray().Select(w => Array.IndexOf(rank, w.GetProperty("priority").GetString())).ToList();
+        Assert.DoesNotContain(-1, priorities);
+        Assert.Equal([0, 1, 2], priorities.Distinct().Where(p => p < 3).Order());
+        Assert.Equal(priorities.OrderByDescending(p => p), priorities);
+    }
+
     [Theory]
     [InlineData("/api/v1/alarms?sort=password", "sort")]
     [InlineData("/api/v1/alarms?sort=-", "sort")]

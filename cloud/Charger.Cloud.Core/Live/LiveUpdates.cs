@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Charger.Cloud.Core;
 
 /// <summary>
@@ -29,8 +27,8 @@ public sealed class LiveUpdates
         }
     }
 
-    /// <summary>Tells every open stream that <paramref name="topic"/> changed. Never blocks: a stream that does not read
-    /// keeps its newest notices only.</summary>
+    /// <summary>Tells every open stream that <paramref name="topic"/> changed. Never blocks; a stream keeps each topic once
+    /// until it sends it.</summary>
     public void Publish(string topic)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
@@ -38,7 +36,7 @@ public sealed class LiveUpdates
         {
             foreach (var listener in _listeners)
             {
-                listener.Notices.Writer.TryWrite(topic);
+                listener.Add(topic);
             }
         }
     }
@@ -78,10 +76,13 @@ public sealed class LiveUpdates
         }
     }
 
-    /// <summary>One open stream: the topics published since it last read.</summary>
+    /// <summary>One open stream: the topics published since it last took them (each once, however often published).</summary>
     public sealed class Listener : IDisposable
     {
         private readonly LiveUpdates _owner;
+        private readonly Lock _gate = new();
+        private HashSet<string> _pending = new(StringComparer.Ordinal);
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         internal Listener(LiveUpdates owner, string userId)
         {
@@ -91,9 +92,45 @@ public sealed class LiveUpdates
 
         public string UserId { get; }
 
-        /// <summary>Published topics; a slow reader loses the oldest (it reads the page again either way).</summary>
-        public Channel<string> Notices { get; } = Channel.CreateBounded<string>(
-            new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        /// <summary>Completes when a topic is pending (at once if one is).</summary>
+        public Task Changed
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _changed.Task;
+                }
+            }
+        }
+
+        /// <summary>The topics pending, in order; none pending afterwards.</summary>
+        public IReadOnlyList<string> Take()
+        {
+            lock (_gate)
+            {
+                var topics = _pending.Order(StringComparer.Ordinal).ToList();
+                _pending = new HashSet<string>(StringComparer.Ordinal);
+                if (_changed.Task.IsCompleted)
+                {
+                    _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                return topics;
+            }
+        }
+
+        internal void Add(string topic)
+        {
+            TaskCompletionSource changed;
+            lock (_gate)
+            {
+                _pending.Add(topic);
+                changed = _changed;
+            }
+
+            changed.TrySetResult();
+        }
 
         /// <inheritdoc />
         public void Dispose() => _owner.Close(this);

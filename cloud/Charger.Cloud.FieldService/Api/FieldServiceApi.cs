@@ -46,12 +46,12 @@ public static class FieldServiceApi
     /// <summary>What the alarms list sorts by.</summary>
     internal static SortKeys<Alarm> AlarmSort { get; } = new SortKeys<Alarm>()
         .Add("raisedAt", a => a.RaisedAt).Add("lastRaisedAt", a => a.LastRaisedAt).Add("clearedAt", a => a.ClearedAt)
-        .Add("severity", a => a.Severity).Add("code", a => a.Code).Add("chargerId", a => a.ChargerId).Add("status", a => a.Status)
+        .AddRanked("severity", a => a.Severity).Add("code", a => a.Code).Add("chargerId", a => a.ChargerId).Add("status", a => a.Status)
         .Add("raiseCount", a => a.RaiseCount).Add("id", a => a.Id);
 
     /// <summary>What the work-orders list sorts by.</summary>
     internal static SortKeys<WorkOrderRow> WorkOrderSort { get; } = new SortKeys<WorkOrderRow>()
-        .Add("id", w => w.Id).Add("createdAt", w => w.CreatedAt).Add("state", w => w.State).Add("priority", w => w.Priority)
+        .Add("id", w => w.Id).Add("createdAt", w => w.CreatedAt).AddRanked("state", w => w.State).AddRanked("priority", w => w.Priority)
         .Add("kind", w => w.Kind).Add("chargerId", w => w.ChargerId).Add("engineerId", w => w.EngineerId);
 
     private static string? Iso(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
@@ -168,9 +168,7 @@ public static class FieldServiceApi
             return problem!;
         }
 
-        // Disposed when the answer is written: a CSV export reads the rows while it writes them.
-        var db = dbFactory.Create();
-        request.HttpContext.Response.RegisterForDisposeAsync(db);
+        await using var db = dbFactory.Create();
         var query = db.Alarms.AsNoTracking();
         query = status switch
         {
@@ -197,7 +195,7 @@ public static class FieldServiceApi
         var sorted = list.Descending ? AlarmSort.Apply(query, list).ThenByDescending(a => a.Id) : AlarmSort.Apply(query, list).ThenBy(a => a.Id);
         if (list.Csv)
         {
-            return CsvExport.Of(sorted.Take(CsvExport.MaxRows).AsAsyncEnumerable().Select(AlarmDto.From), AlarmColumns, "alarms.csv", total > CsvExport.MaxRows);
+            return await CsvExport.ExportAsync(sorted, AlarmDto.From, AlarmColumns, "alarms.csv", total, ct);
         }
 
         var items = await sorted.Skip(list.Offset).Take(list.Limit).ToListAsync(ct);
@@ -292,9 +290,7 @@ public static class FieldServiceApi
             return problem!;
         }
 
-        // Disposed when the answer is written: a CSV export reads the rows while it writes them.
-        var db = dbFactory.Create();
-        request.HttpContext.Response.RegisterForDisposeAsync(db);
+        await using var db = dbFactory.Create();
         var query = db.WorkOrders.AsNoTracking().Include(w => w.Pauses).AsQueryable();
         if (q["state"].ToString() is { Length: > 0 } stateText)
         {
@@ -337,8 +333,7 @@ public static class FieldServiceApi
         var now = time.GetUtcNow();
         if (list.Csv)
         {
-            var dtos = sorted.Take(CsvExport.MaxRows).AsAsyncEnumerable().Select(w => WorkOrderDto.From(w, now, options.Value.ReopenWindow));
-            return CsvExport.Of(dtos, WorkOrderColumns, "work-orders.csv", total > CsvExport.MaxRows);
+            return await CsvExport.ExportAsync(sorted, w => WorkOrderDto.From(w, now, options.Value.ReopenWindow), WorkOrderColumns, "work-orders.csv", total, ct);
         }
 
         var rows = await sorted.Skip(list.Offset).Take(list.Limit).ToListAsync(ct);

@@ -262,6 +262,7 @@ public sealed class FieldServiceProjector(
         var earlier = await db.Alarms
             .Where(a => a.Status == AlarmStatus.Active && a.Code != Alarm.OfflineCode && a.LastRaisedEventId == null)
             .ToListAsync(ct);
+        var completed = 0;
         foreach (var alarm in earlier)
         {
             StoredEvent? last = null;
@@ -290,11 +291,12 @@ public sealed class FieldServiceProjector(
             {
                 TakeLastRaise(alarm, last, lastData!);
                 alarm.Version++;
+                completed++;
             }
         }
 
         await db.SaveChangesAsync(ct);
-        return earlier.Count;
+        return completed;
     }
 
     private static FaultRaisedData? ReadRaised(StoredEvent e)

@@ -23,6 +23,10 @@ public sealed class LiveOptions
     /// <summary>A comment sent on an idle stream, so proxies and the browser keep it open and a dead peer is found.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The least time between two rounds of notices on one stream (what changes meanwhile is sent together).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -62,13 +66,14 @@ public static class LiveApi
     /// (signing in and out changes no view).</summary>
     internal static string? TopicOfWrite(string method, PathString path, int status)
     {
+        // Routing matches paths whatever their case, so the area is read the same way.
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || status is < 200 or >= 300
-            || !path.StartsWithSegments("/api/v1", StringComparison.Ordinal, out var rest) || !rest.HasValue)
+            || !path.StartsWithSegments("/api/v1", StringComparison.OrdinalIgnoreCase, out var rest) || !rest.HasValue)
         {
             return null;
         }
 
-        var area = rest.Value!.TrimStart('/').Split('/', 2)[0];
+        var area = rest.Value!.TrimStart('/').Split('/', 2)[0].ToLowerInvariant();
         return area.Length is > 0 and <= 40 && area != "auth" && area.All(c => char.IsAsciiLetterLower(c) || c == '-') ? area : null;
     }
 
@@ -87,45 +92,44 @@ public static class LiveApi
         }
 
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.ServerSentEvents(Notices(listener, o.Heartbeat, context.RequestAborted));
+        return TypedResults.ServerSentEvents(Notices(listener, o, context.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Notices(LiveUpdates.Listener listener, TimeSpan heartbeat, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<SseItem<string>> Notices(
+        LiveUpdates.Listener listener, LiveOptions options, [EnumeratorCancellation] CancellationToken ct)
     {
         using (listener)
         {
             // The first item tells the page the stream is open (and how soon to come back after a drop).
-            yield return new SseItem<string>("{}", "open") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
-            var reader = listener.Notices.Reader;
+            yield return new SseItem<string>("{}", "ready") { ReconnectionInterval = TimeSpan.FromSeconds(3) };
             while (!ct.IsCancellationRequested)
             {
-                if (!await WaitAsync(reader, heartbeat, ct))
+                if (!await ChangedAsync(listener, options.Heartbeat, ct))
                 {
                     yield return new SseItem<string>("{}", "ping");
                     continue;
                 }
 
-                var topics = new SortedSet<string>(StringComparer.Ordinal);
-                while (reader.TryRead(out var topic))
-                {
-                    topics.Add(topic);
-                }
-
-                foreach (var topic in topics)
+                foreach (var topic in listener.Take())
                 {
                     // Topics are constants and path segments checked above: nothing to escape.
                     yield return new SseItem<string>("{\"topic\":\"" + topic + "\"}", "changed");
                 }
+
+                // At most one round of notices per MinInterval: under steady ingest an open page reads again about once a
+                // second, not after every batch; what changes meanwhile is kept (each topic once) for the next round.
+                await Task.Delay(options.MinInterval, ct);
             }
         }
     }
 
-    /// <summary>True when a notice is there to read; false when <paramref name="heartbeat"/> passed first.</summary>
-    private static async Task<bool> WaitAsync(System.Threading.Channels.ChannelReader<string> reader, TimeSpan heartbeat, CancellationToken ct)
+    /// <summary>True when a topic is pending; false when <paramref name="heartbeat"/> passed first.</summary>
+    private static async Task<bool> ChangedAsync(LiveUpdates.Listener listener, TimeSpan heartbeat, CancellationToken ct)
     {
         try
         {
-            return await reader.WaitToReadAsync(ct).AsTask().WaitAsync(heartbeat, ct);
+            await listener.Changed.WaitAsync(heartbeat, ct);
+            return true;
         }
         catch (TimeoutException)
         {

@@ -102,24 +102,7 @@ public sealed class FieldServiceTestBed : IAsyncDisposable
     public SlaMonitor NewSlaMonitor() => new(Factory, new FieldServiceAudit(Audit, NullLogger<FieldServiceAudit>.Instance), Clock, NullLogger<SlaMonitor>.Instance);
 
     /// <summary>Returns once the feed shows every event committed so far (see <see cref="ProjectAsync"/> on PostgreSQL).</summary>
-    public async Task WaitForFeedAsync()
-    {
-        var feed = (IEventFeed)Store;
-        var head = await feed.ReadHeadAsync(CancellationToken.None);
-        var seen = FeedPosition.Start;
-        while (seen < head)
-        {
-            var page = await feed.ReadAsync(seen, 1000, CancellationToken.None);
-            if (page.Count > 0)
-            {
-                seen = page[^1].Position;
-            }
-            else
-            {
-                await Task.Delay(5); // no signal says when another database's transaction ends
-            }
-        }
-    }
+    public Task WaitForFeedAsync() => FeedReader.ReadAllAsync((IEventFeed)Store);
 
     /// <summary>
     /// Runs the projector until it has applied every event committed so far (the feed's head now), and returns how many

@@ -60,7 +60,7 @@ public sealed class LiveApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var stream = new Stream(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
-        await stream.ReadUntilAsync("open", "{}");
+        await stream.ReadUntilAsync("ready", "{}");
         return stream;
     }
 
@@ -127,11 +127,54 @@ public sealed class LiveApiTests : IDisposable
     [InlineData("GET", "/api/v1/alarms", 200, null)]
     [InlineData("POST", "/api/v1/auth/login", 200, null)]
     [InlineData("POST", "/api/v1/work-orders", 400, null)]
-    [InlineData("POST", "/api/v1/Work-Orders", 201, null)]
+    [InlineData("POST", "/API/V1/Work-Orders/3/close", 200, "work-orders")]
     [InlineData("POST", "/api/v1/%3Cscript%3E", 201, null)]
     [InlineData("POST", "/api/v1", 201, null)]
     [InlineData("POST", "/healthz", 200, null)]
     [InlineData("DELETE", "/api/v1/auth/tokens/3", 204, null)]
     public void The_topic_of_a_write_is_its_area_for_a_successful_change_only(string method, string path, int status, string? topic) =>
         Assert.Equal(topic, LiveApi.TopicOfWrite(method, new Microsoft.AspNetCore.Http.PathString(path), status));
+}
+
+/// <summary>What one stream keeps between two rounds of notices.</summary>
+public sealed class LiveUpdatesTests
+{
+    [Fact]
+    public void A_stream_keeps_each_topic_once_however_often_it_is_published_and_only_until_it_takes_them()
+    {
+        var live = new LiveUpdates();
+        using var listener = live.TryOpen("u", 10, 10, out _)!;
+        Assert.False(listener.Changed.IsCompleted);
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            live.Publish(i % 2 == 0 ? LiveUpdates.Fleet : "service");
+        }
+
+        Assert.True(listener.Changed.IsCompleted);
+        Assert.Equal(["fleet", "service"], listener.Take());
+        Assert.False(listener.Changed.IsCompleted);
+        Assert.Empty(listener.Take());
+
+        live.Publish("alarms");
+        Assert.True(listener.Changed.IsCompleted);
+        Assert.Equal(["alarms"], listener.Take());
+    }
+
+    [Fact]
+    public void A_closed_stream_hears_nothing_and_frees_its_place()
+    {
+        var live = new LiveUpdates();
+        var first = live.TryOpen("u", 1, 1, out _)!;
+        Assert.Null(live.TryOpen("v", 1, 1, out var refusal));
+        Assert.Equal(LiveRefusal.Full, refusal);
+
+        first.Dispose();
+        live.Publish(LiveUpdates.Fleet);
+
+        Assert.Empty(first.Take());
+        using var second = live.TryOpen("v", 1, 1, out refusal);
+        Assert.NotNull(second);
+        Assert.Equal(LiveRefusal.None, refusal);
+    }
 }

@@ -47,19 +47,8 @@ public abstract class IngestPipelineTests : IAsyncLifetime
     private Task<IngestOutcome> SendAsync(string topic, string json) => _pipeline.HandleEventAsync(topic, Encoding.UTF8.GetBytes(json), Ct);
 
     /// <summary>The charger's applied events as the areas get them: in feed order, as (seq, type).</summary>
-    protected async Task<(long Seq, string Type)[]> AppliedAsync(string chargerId)
-    {
-        var feed = (IEventFeed)_store;
-        var applied = new List<(long, string)>();
-        var at = FeedPosition.Start;
-        while (await feed.ReadAsync(at, 1000, Ct) is { Count: > 0 } page)
-        {
-            applied.AddRange(page.Where(e => e.Event.ChargerId == chargerId).Select(e => (e.Event.Seq, e.Event.Type)));
-            at = page[^1].Position;
-        }
-
-        return [.. applied];
-    }
+    protected async Task<(long Seq, string Type)[]> AppliedAsync(string chargerId) =>
+        [.. (await FeedReader.ReadAllAsync((IEventFeed)_store, Ct)).Where(e => e.Event.ChargerId == chargerId).Select(e => (e.Event.Seq, e.Event.Type))];
 
     protected async Task<long[]> OpenGaps(string chargerId) =>
         (await Store.ListGapsAsync(chargerId, openOnly: true, Ct)).SelectMany(g => new[] { g.FromSeq, g.ToSeq }).ToArray();

@@ -23,6 +23,15 @@ export const locale = () => (current === 'zh' ? 'zh-CN' : 'en-GB');
 
 const storageKey = userId => 'charger-cloud.lang' + (userId ? ':' + userId : '');
 
+// Browser storage may be off (private modes, policies): the language then lasts until the page is left.
+function load(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+
+function save(key, value) {
+  try { localStorage.setItem(key, value); } catch { /* not kept */ }
+}
+
 function apply(code) {
   current = Object.hasOwn(Languages, code) ? code : 'en';
   document.documentElement.lang = locale();
@@ -30,7 +39,7 @@ function apply(code) {
 
 /** Picks the language of userId: their own choice, else the browser's; before sign-in (null), the last one used here. */
 export function chooseLang(userId) {
-  const stored = localStorage.getItem(storageKey(userId));
+  const stored = load(storageKey(userId));
   if (stored && Object.hasOwn(Languages, stored)) {
     apply(stored);
     return;
@@ -42,8 +51,8 @@ export function chooseLang(userId) {
 /** Sets the language and keeps it for userId (and as the one to start with before the next sign-in). */
 export function setLang(code, userId) {
   apply(code);
-  localStorage.setItem(storageKey(null), current);
-  if (userId) localStorage.setItem(storageKey(userId), current);
+  save(storageKey(null), current);
+  if (userId) save(storageKey(userId), current);
 }
 
 function fill(text, vars) {

@@ -3,24 +3,39 @@
 // from them), and the area of a change people made ('work-orders', 'alarms', 'complaints', 'inquiries', 'users', ...).
 
 let source = null;
+let retry = null;
+let backoff = 0;
 const watchers = new Set();
 
 function open() {
-  if (source && source.readyState !== EventSource.CLOSED) return;
+  if (retry || (source && source.readyState !== EventSource.CLOSED)) return;
   source = new EventSource('/api/v1/live');
   // (Re)opened: what changed while the stream was down is unknown, so every watcher reads again.
-  source.addEventListener('open', () => { for (const w of watchers) w.fire(); });
+  source.addEventListener('open', () => {
+    backoff = 0;
+    for (const w of watchers) w.fire();
+  });
   source.addEventListener('changed', event => {
     let topic = null;
     try { topic = JSON.parse(event.data).topic; } catch { return; }
     for (const w of watchers) if (w.topics.has(topic)) w.fire();
+  });
+  // A refused stream (429, 503, a proxy's 502) is closed for good by the browser: open it again later, backing off,
+  // while a page still watches. A dropped one the browser reopens by itself.
+  source.addEventListener('error', () => {
+    if (source.readyState !== EventSource.CLOSED || watchers.size === 0) return;
+    backoff = Math.min(60, backoff ? backoff * 2 : 2);
+    retry = setTimeout(() => { retry = null; if (watchers.size > 0) open(); }, backoff * 1000);
   });
 }
 
 /** Closes the stream (signing out). */
 export function closeLive() {
   if (source) source.close();
+  if (retry) clearTimeout(retry);
   source = null;
+  retry = null;
+  backoff = 0;
   watchers.clear();
 }
 
