@@ -28,7 +28,4 @@ internal static partial class CareLog
 
     [LoggerMessage(EventId = 1330, Level = LogLevel.Information, Message = "KPIs computed for [{From:o}, {To:o}) grouped by {GroupBy}: {WorkOrders} work orders, {Complaints} complaints, {Surveys} surveys, {Downtimes} downtimes")]
     public static partial void KpisComputed(ILogger logger, DateTimeOffset from, DateTimeOffset to, Kpis.KpiGroupBy groupBy, int workOrders, int complaints, int surveys, int downtimes);
-
-    [LoggerMessage(EventId = 1390, Level = LogLevel.Warning, Message = "{Seam} is not registered in this host: {What} answers 503")]
-    public static partial void SeamMissing(ILogger logger, string seam, string what);
 }

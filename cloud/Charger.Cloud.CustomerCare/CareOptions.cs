@@ -38,6 +38,3 @@ public sealed class CareConflictException(string message) : InvalidOperationExce
 
 /// <summary>The actor's role may do this in general, but not to this record (e.g. an inquiry routed to someone else): 403.</summary>
 public sealed class CareForbiddenException(string message) : InvalidOperationException(message);
-
-/// <summary>A seam this request needs is not configured in this host (503).</summary>
-public sealed class CareUnavailableException(string message) : InvalidOperationException(message);

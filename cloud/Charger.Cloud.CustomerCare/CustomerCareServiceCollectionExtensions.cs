@@ -17,8 +17,9 @@ public static class CustomerCareServiceCollectionExtensions
 {
     /// <summary>
     /// Options (section <c>Care</c>), <see cref="CareDb"/> with its migrations, the services of inquiries, complaints,
-    /// surveys and KPIs, and the area's JSON. Needs the host's <see cref="DomainDatabase"/> and <c>IEventStore</c>; uses the
-    /// audit log, customer and staff directories (Charger.Cloud.Access) and service facts (Charger.Cloud.FieldService) when registered.
+    /// surveys and KPIs, and the area's JSON. Needs the host's <see cref="DomainDatabase"/> and <c>IEventStore</c>, the audit
+    /// log and the customer and staff directories (Charger.Cloud.Access) and the work orders' facts
+    /// (Charger.Cloud.FieldService), injected: a host without one of them does not start, naming it.
     /// </summary>
     public static IServiceCollection AddCustomerCare(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +30,6 @@ public static class CustomerCareServiceCollectionExtensions
             .ValidateOnStart();
         services.AddDomainDb<CareDb>(CareDb.HistoryTable, o => new SqliteCareDb(o), o => new PostgresCareDb(o));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<CareSeams>();
         services.AddSingleton<InquiryService>();
         services.AddSingleton<ComplaintService>();
         services.AddSingleton<SurveyService>();

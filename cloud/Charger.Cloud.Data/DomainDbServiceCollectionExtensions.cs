@@ -94,7 +94,10 @@ public static class DomainDbOptions
         historyTable);
 }
 
-/// <summary>Applies an area's migrations at start-up. EF Core takes a database lock while migrating, so receivers starting together migrate once.</summary>
+/// <summary>
+/// Applies an area's migrations at start-up. On PostgreSQL every area migrates under one session advisory lock (EF Core's
+/// own lock covers one migration at a time), so receivers starting together migrate once; on SQLite EF Core's lock table.
+/// </summary>
 public sealed partial class DomainDbMigrator<TContext> : IHostedService
     where TContext : DomainDbContext
 {
@@ -111,6 +114,32 @@ public sealed partial class DomainDbMigrator<TContext> : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = _factory.Create();
+        var postgres = db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
+        if (postgres)
+        {
+            // EF Core's own lock on PostgreSQL lasts one migration's transaction: a receiver that started together with
+            // another could apply the second of two pending migrations again ("column already exists", seen with two
+            // receivers). A session lock held over the whole run makes the second wait, then find nothing pending.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('charger-cloud-migrations'))", cancellationToken);
+        }
+
+        try
+        {
+            await MigrateAsync(db, cancellationToken);
+        }
+        finally
+        {
+            if (postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('charger-cloud-migrations'))", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    private async Task MigrateAsync(TContext db, CancellationToken cancellationToken)
+    {
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
         if (pending.Count > 0)

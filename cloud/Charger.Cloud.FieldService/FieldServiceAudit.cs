@@ -8,15 +8,10 @@ namespace Charger.Cloud.FieldService;
 /// the change they describe is committed; when the audit log then refuses one, the failure is logged (event 1106)
 /// and the caller is not failed, since the change itself stands.
 /// </summary>
-public sealed class FieldServiceAudit(IAuditLog? log, ILogger<FieldServiceAudit> logger)
+public sealed class FieldServiceAudit(IAuditLog log, ILogger<FieldServiceAudit> logger)
 {
     public async Task RecordAsync(IEnumerable<AuditEntry> entries, CancellationToken cancellationToken)
     {
-        if (log is null)
-        {
-            return;
-        }
-
         foreach (var entry in entries)
         {
             try
@@ -37,5 +32,5 @@ public sealed class FieldServiceAudit(IAuditLog? log, ILogger<FieldServiceAudit>
     /// they commit with the change they describe; a refusal fails the caller's transaction, which is then retried whole.
     /// </summary>
     public Task RecordInAsync(IReadOnlyList<AuditEntry> entries, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
-        log is null || entries.Count == 0 ? Task.CompletedTask : log.RecordAsync(entries, transaction, cancellationToken);
+        entries.Count == 0 ? Task.CompletedTask : log.RecordAsync(entries, transaction, cancellationToken);
 }

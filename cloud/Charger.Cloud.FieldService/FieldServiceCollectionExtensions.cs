@@ -26,8 +26,9 @@ public static class FieldServiceCollectionExtensions
     /// Registers <see cref="FieldServiceOptions"/> (section <c>Service</c>, validated at start), the <see cref="FieldServiceDb"/>
     /// with its migrations, the work-order service, the projector and SLA monitor (hosted unless
     /// <c>Service:EnableProjector</c> is false), <see cref="IFieldServiceFacts"/> and the area's JSON context.
-    /// Needs the host's <c>DomainDatabase</c> and <c>IEventStore</c>; uses <see cref="ICustomerDirectory"/>,
-    /// <see cref="IStaffDirectory"/> and <see cref="IAuditLog"/> when registered.
+    /// Needs the host's <c>DomainDatabase</c> and <c>IEventStore</c>, and <see cref="ICustomerDirectory"/>,
+    /// <see cref="IStaffDirectory"/> and <see cref="IAuditLog"/> (Charger.Cloud.Access), injected: a host without one of
+    /// them does not start, naming it.
     /// </summary>
     public static IServiceCollection AddFieldService(this IServiceCollection services, IConfiguration configuration)
     {
@@ -38,15 +39,8 @@ public static class FieldServiceCollectionExtensions
             .ValidateOnStart();
         services.AddDomainDb<FieldServiceDb>(FieldServiceDb.HistoryTable, o => new SqliteFieldServiceDb(o), o => new PostgresFieldServiceDb(o));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new FieldServiceAudit(sp.GetService<IAuditLog>(), sp.GetRequiredService<ILogger<FieldServiceAudit>>()));
-        services.AddSingleton(sp => new WorkOrderService(
-            sp.GetRequiredService<IDomainDbFactory<FieldServiceDb>>(),
-            sp.GetService<IStaffDirectory>(),
-            sp.GetService<ICustomerDirectory>() ?? NullCustomerDirectory.Instance,
-            sp.GetRequiredService<FieldServiceAudit>(),
-            sp.GetRequiredService<IOptions<FieldServiceOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<WorkOrderService>>()));
+        services.AddSingleton<FieldServiceAudit>();
+        services.AddSingleton<WorkOrderService>();
         services.AddSingleton<FieldServiceProjector>();
         services.AddSingleton<FleetFaults>();
         services.AddSingleton<FleetRecords>();

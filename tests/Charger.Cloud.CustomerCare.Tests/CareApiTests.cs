@@ -169,21 +169,17 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
     }
 }
 
-/// <summary>The host without Charger.Cloud.FieldService: what needs its facts answers 503, not 500.</summary>
+/// <summary>The host without Charger.Cloud.FieldService: the area's dependencies are required, so it does not start.</summary>
 public sealed class CareApiWithoutServiceFactsTests : IDisposable
 {
     private readonly CareApiFactory _host = new() { WithServiceFacts = false };
 
     [Fact]
-    public async Task Work_order_surveys_and_KPIs_answer_503_naming_the_missing_seam()
+    public void A_host_without_the_work_orders_facts_does_not_start_and_names_what_it_lacks()
     {
-        using var supervisor = await _host.AsAsync(Roles.Supervisor);
-        var kpis = await supervisor.GetAsync("/api/v1/kpis");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, kpis.StatusCode);
-        Assert.Contains("IFieldServiceFacts", (await kpis.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var refused = Assert.ThrowsAny<Exception>(() => _host.Server);
 
-        var survey = await supervisor.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "work-order", subjectId = "WO-1", score = 5 });
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, survey.StatusCode);
+        Assert.Contains("IFieldServiceFacts", refused.ToString(), StringComparison.Ordinal);
     }
 
     public void Dispose() => _host.Dispose();

@@ -348,7 +348,6 @@ public static class CareApi
             })),
         CareConflictException c => new(null, TypedResults.Problem(title: "Conflict", detail: c.Message, statusCode: StatusCodes.Status409Conflict)),
         CareForbiddenException f => new(null, TypedResults.Problem(title: "Forbidden", detail: f.Message, statusCode: StatusCodes.Status403Forbidden)),
-        CareUnavailableException u => new(null, TypedResults.Problem(title: "Not available in this host", detail: u.Message, statusCode: StatusCodes.Status503ServiceUnavailable)),
         _ => null,
     };
 }

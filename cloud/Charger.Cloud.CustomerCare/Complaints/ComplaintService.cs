@@ -16,7 +16,7 @@ public sealed record NewComplaint(ContactChannel Channel, string CustomerId, str
 /// complaint, fires one trigger, saves (optimistic concurrency on the record's version) and writes the audit log.
 /// The revisit's score is also the complaint's satisfaction survey.
 /// </summary>
-public sealed class ComplaintService(IDomainDbFactory<CareDb> db, CareSeams seams, TimeProvider clock, IOptions<CareOptions> options, ILogger<ComplaintService> logger)
+public sealed class ComplaintService(IDomainDbFactory<CareDb> db, IAuditLog auditLog, ICustomerDirectory customers, TimeProvider clock, IOptions<CareOptions> options, ILogger<ComplaintService> logger)
 {
     private int Threshold => options.Value.SatisfiedThreshold;
 
@@ -25,14 +25,14 @@ public sealed class ComplaintService(IDomainDbFactory<CareDb> db, CareSeams seam
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = seams.AuditLog;
+        var audit = auditLog;
         var now = clock.GetUtcNow();
         Text.Required("customerId", request.CustomerId, 64);
         Text.Required("content", request.Content, 4000);
         Text.Required("apology", request.Apology, 2000);
         var chargerId = Text.Optional("chargerId", request.ChargerId, 64);
         var workOrderId = Text.Optional("workOrderId", request.WorkOrderId, 64);
-        if (await seams.Customers.FindAsync(request.CustomerId, cancellationToken) is null)
+        if (await customers.FindAsync(request.CustomerId, cancellationToken) is null)
         {
             throw new CareValidationException("customerId", $"No customer '{request.CustomerId}' is on record.");
         }
@@ -158,7 +158,7 @@ public sealed class ComplaintService(IDomainDbFactory<CareDb> db, CareSeams seam
         Func<CareDb, Complaint, DateTimeOffset, Task>? alongside = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = seams.AuditLog;
+        var audit = auditLog;
         var now = clock.GetUtcNow();
         await using var context = db.Create();
         var complaint = new Complaint(await LoadAsync(context, id, tracking: true, cancellationToken), Threshold);

@@ -14,14 +14,14 @@ public sealed record NewInquiry(
 public sealed record InquiryFilter(InquiryStatus? Status = null, bool? Overdue = null, string? CustomerId = null, ContactChannel? Channel = null, int Limit = 100);
 
 /// <summary>Inquiries (policy 三(一)): recorded with channel, customer and content; answered on the spot, or routed to a person or role with a promised reply time and answered later.</summary>
-public sealed class InquiryService(IDomainDbFactory<CareDb> db, CareSeams seams, TimeProvider clock, ILogger<InquiryService> logger)
+public sealed class InquiryService(IDomainDbFactory<CareDb> db, IAuditLog auditLog, ICustomerDirectory customers, IStaffDirectory staff, TimeProvider clock, ILogger<InquiryService> logger)
 {
     /// <summary>Records an inquiry; the customer must be known to the customer directory.</summary>
     public async Task<InquiryRecord> CreateAsync(NewInquiry request, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = seams.AuditLog;
+        var audit = auditLog;
         var now = clock.GetUtcNow();
         Text.Required("customerId", request.CustomerId, 64);
         Text.Required("content", request.Content, 4000);
@@ -37,7 +37,7 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, CareSeams seams,
             throw new CareValidationException("answer", "An inquiry is answered on the spot (answer) or routed (routedToUser or routedToRole, and promisedReplyBy).");
         }
 
-        if (await seams.Customers.FindAsync(request.CustomerId, cancellationToken) is null)
+        if (await customers.FindAsync(request.CustomerId, cancellationToken) is null)
         {
             throw new CareValidationException("customerId", $"No customer '{request.CustomerId}' is on record.");
         }
@@ -75,7 +75,7 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, CareSeams seams,
     public async Task<InquiryRecord> RouteAsync(long id, string? toUser, string? toRole, DateTimeOffset? promisedReplyBy, string? reason, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = seams.AuditLog;
+        var audit = auditLog;
         var now = clock.GetUtcNow();
         reason = Text.Optional("reason", reason, 2000);
         await using var context = db.Create();
@@ -97,7 +97,7 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, CareSeams seams,
     public async Task<InquiryRecord> AnswerAsync(long id, string answer, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = seams.AuditLog;
+        var audit = auditLog;
         var now = clock.GetUtcNow();
         Text.Required("answer", answer, 4000);
         await using var context = db.Create();
@@ -188,7 +188,7 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, CareSeams seams,
             throw new CareValidationException("routedToRole", $"'{toRole}' is not a role; expected one of {string.Join(", ", Roles.All)}.");
         }
 
-        if (toUser is not null && seams.Staff is { } staff && await staff.FindAsync(toUser, cancellationToken) is not { Active: true })
+        if (toUser is not null && await staff.FindAsync(toUser, cancellationToken) is not { Active: true })
         {
             throw new CareValidationException("routedToUser", $"No active member of staff '{toUser}'.");
         }

@@ -14,12 +14,11 @@ namespace Charger.Cloud.CustomerCare.Kpis;
 /// Gathers the facts of a period (work orders and downtimes from <see cref="IFieldServiceFacts"/>, complaints and surveys from
 /// <see cref="CareDb"/>, the fleet's chargers and models from <see cref="IEventStore"/>) and hands them to <see cref="KpiCalculator"/>.
 /// </summary>
-public sealed class KpiService(IDomainDbFactory<CareDb> db, CareSeams seams, IEventStore store, IOptions<CareOptions> options, ILogger<KpiService> logger)
+public sealed class KpiService(IDomainDbFactory<CareDb> db, IFieldServiceFacts facts, IEventStore store, IOptions<CareOptions> options, ILogger<KpiService> logger)
 {
     /// <summary>The KPIs of [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public async Task<KpiReport> ComputeAsync(DateTimeOffset from, DateTimeOffset to, KpiGroupBy groupBy, CancellationToken cancellationToken)
     {
-        var facts = seams.FieldServiceFacts;
         var workOrders = await facts.GetWorkOrdersAsync(from, to, cancellationToken);
         var downtimes = await facts.GetDowntimesAsync(from, to, cancellationToken);
         var chargers = (await store.ListChargersAsync(cancellationToken)).Select(c => new ChargerFact(c.ChargerId, c.Model)).ToList();

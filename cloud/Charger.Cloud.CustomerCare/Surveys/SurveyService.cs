@@ -12,13 +12,13 @@ namespace Charger.Cloud.CustomerCare.Surveys;
 /// per complaint. A complaint's survey is its revisit (written by the complaint workflow), so a survey entered here for a
 /// complaint is refused once the revisit has recorded one, and before it (the revisit is where it is taken).
 /// </summary>
-public sealed class SurveyService(IDomainDbFactory<CareDb> db, CareSeams seams, TimeProvider clock, ILogger<SurveyService> logger)
+public sealed class SurveyService(IDomainDbFactory<CareDb> db, IAuditLog auditLog, IFieldServiceFacts facts, TimeProvider clock, ILogger<SurveyService> logger)
 {
     /// <summary>Records the survey of a closed work order.</summary>
     public async Task<SurveyRecord> CreateAsync(SurveySubject subject, string subjectId, int? score, string? comment, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = seams.AuditLog;
+        var audit = auditLog;
         var now = clock.GetUtcNow();
         Text.Required("subjectId", subjectId, 64);
         if (score is not (>= 1 and <= 5))
@@ -48,7 +48,7 @@ public sealed class SurveyService(IDomainDbFactory<CareDb> db, CareSeams seams, 
             throw new CareConflictException($"Complaint {subjectId}'s survey is taken at its revisit: record it with POST /api/v1/complaints/{subjectId}/revisit.");
         }
 
-        var workOrder = await seams.FieldServiceFacts.FindWorkOrderAsync(subjectId, cancellationToken)
+        var workOrder = await facts.FindWorkOrderAsync(subjectId, cancellationToken)
             ?? throw new CareNotFoundException($"No work order '{subjectId}'.");
         if (workOrder.Cancelled || workOrder.ClosedAt is null)
         {

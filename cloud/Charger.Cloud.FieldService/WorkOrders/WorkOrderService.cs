@@ -31,7 +31,7 @@ public sealed record TransitionInput(string? Reason = null, string? EngineerId =
 /// <summary>Opens work orders and moves them through their machine, with role checks, persistence and audit.</summary>
 public sealed class WorkOrderService(
     IDomainDbFactory<FieldServiceDb> dbFactory,
-    IStaffDirectory? staff,
+    IStaffDirectory staff,
     ICustomerDirectory customers,
     FieldServiceAudit audit,
     IOptions<FieldServiceOptions> options,
@@ -228,11 +228,6 @@ public sealed class WorkOrderService(
                 if (string.IsNullOrWhiteSpace(input.EngineerId))
                 {
                     throw new FieldServiceValidationException("engineerId", "Name the repair engineer to assign.");
-                }
-
-                if (staff is null)
-                {
-                    throw new FieldServiceValidationException("engineerId", "No staff directory is configured, so no engineer can be checked.");
                 }
 
                 var engineer = await staff.FindAsync(input.EngineerId, ct);

@@ -18,6 +18,13 @@ public static class CloudHostExtensions
     public static WebApplicationBuilder AddCloudHosting(this WebApplicationBuilder builder)
     {
         builder.Host.UseSystemd();
+        // Every registration resolvable at start, in every environment: a missing dependency stops start-up naming it,
+        // instead of failing the first request that needs it.
+        builder.Host.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateOnBuild = true;
+            o.ValidateScopes = true;
+        });
         builder.Services.AddOptions<CloudHttpOptions>()
             .BindConfiguration(CloudHttpOptions.SectionName)
             .ValidateDataAnnotations()

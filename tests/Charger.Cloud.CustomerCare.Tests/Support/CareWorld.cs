@@ -84,7 +84,6 @@ public sealed class CareWorld : IAsyncDisposable
         services.AddSingleton(Options.Create(new CareOptions { SatisfiedThreshold = satisfiedThreshold }));
         services.AddSingleton<TestServiceFacts>();
         services.AddSingleton<IFieldServiceFacts>(sp => sp.GetRequiredService<TestServiceFacts>());
-        services.AddSingleton<CareSeams>();
         services.AddSingleton<InquiryService>();
         services.AddSingleton<ComplaintService>();
         services.AddSingleton<SurveyService>();
