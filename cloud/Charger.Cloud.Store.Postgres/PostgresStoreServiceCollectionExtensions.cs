@@ -22,6 +22,7 @@ public static class PostgresStoreServiceCollectionExtensions
         services.TryAddSingleton<PostgresEventStore>();
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.TryAddSingleton<IEventFeed>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.TryAddSingleton<IEventBatchStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.TryAddSingleton<PostgresChargerCredentialStore>();
         services.TryAddSingleton<IChargerCredentialStore>(sp => sp.GetRequiredService<PostgresChargerCredentialStore>());
         services.TryAddSingleton<PostgresEventHubsCheckpointStore>();

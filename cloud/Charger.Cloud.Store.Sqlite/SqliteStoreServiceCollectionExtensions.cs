@@ -22,6 +22,7 @@ public static class SqliteStoreServiceCollectionExtensions
         services.TryAddSingleton<SqliteEventStore>();
         services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.TryAddSingleton<IEventFeed>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.TryAddSingleton<IEventBatchStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         services.TryAddSingleton<SqliteChargerCredentialStore>();
         services.TryAddSingleton<IChargerCredentialStore>(sp => sp.GetRequiredService<SqliteChargerCredentialStore>());
         services.TryAddSingleton<SqliteEventHubsCheckpointStore>();

@@ -2,8 +2,9 @@ namespace Charger.Cloud.Core;
 
 /// <summary>
 /// The batched write path of an event store: the ingest pipeline stores, applies and dead-letters a whole batch of
-/// messages in ONE transaction (one commit, one fsync) through an <see cref="IEventStoreTransaction"/>. Both store adapters
-/// implement it beside <see cref="IEventStore"/>.
+/// messages in ONE transaction (one commit, one fsync) through an <see cref="IEventStoreTransaction"/>, and records the
+/// chargers' link status: the whole ingest write seam. Both store adapters implement it beside <see cref="IEventStore"/>
+/// (the fleet's reads) and register it.
 /// </summary>
 public interface IEventBatchStore
 {
@@ -15,6 +16,9 @@ public interface IEventBatchStore
     /// receiver throws <see cref="ConcurrentApplyException"/>: run the work again.
     /// </summary>
     Task<T> InTransactionAsync<T>(IReadOnlyCollection<string> chargerIds, Func<IEventStoreTransaction, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>Sets online/offline as of <paramref name="at"/>; a status older than the stored one is ignored. Creates the row when new.</summary>
+    Task SetStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>

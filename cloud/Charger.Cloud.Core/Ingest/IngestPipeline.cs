@@ -21,28 +21,26 @@ public sealed class IngestPipeline : IIngestPipeline
     private const int MaxTopicChars = 512;
     private const int MaxApplyAttempts = 5;
 
-    private readonly IEventStore _store;
     private readonly IEventBatchStore _batchStore;
     private readonly IngestOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EnvelopeValidator _validator;
     private readonly StripedAsyncLock _locks;
-    private readonly IngestMetrics? _metrics;
-    private readonly AppliedEventsSignal? _applied;
-    private readonly LiveUpdates? _live;
+    private readonly IngestMetrics _metrics;
+    private readonly AppliedEventsSignal _applied;
+    private readonly LiveUpdates _live;
 
     public IngestPipeline(
-        IEventStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics? metrics = null,
-        AppliedEventsSignal? applied = null, LiveUpdates? live = null)
+        IEventBatchStore store, IOptions<IngestOptions> options, TimeProvider time, ILogger<IngestPipeline> logger, IngestMetrics metrics,
+        AppliedEventsSignal applied, LiveUpdates live)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _batchStore = store;
+        _metrics = metrics;
         _applied = applied;
         _live = live;
-        _metrics = metrics;
-        ArgumentNullException.ThrowIfNull(store);
-        _store = store;
-        _batchStore = store as IEventBatchStore
-            ?? throw new ArgumentException($"The store {store.GetType().Name} does not implement {nameof(IEventBatchStore)}, which ingest writes through.", nameof(store));
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -359,12 +357,12 @@ public sealed class IngestPipeline : IIngestPipeline
     private IngestBatchOutcome Report(Item[] items, BatchResult result)
     {
         var storedAt = _time.GetUtcNow();
-        _metrics?.Batch(items.Length);
+        _metrics.Batch(items.Length);
         if (result.Progress.Values.Any(p => p.Count > 0))
         {
             // Committed: the subscriptions of this process read the feed now, and open views read the fleet again.
-            _applied?.Raise();
-            _live?.Publish(LiveUpdates.Fleet);
+            _applied.Raise();
+            _live.Publish(LiveUpdates.Fleet);
         }
 
         foreach (var gap in result.Gaps)
@@ -387,7 +385,7 @@ public sealed class IngestPipeline : IIngestPipeline
 
         foreach (var letter in result.DeadLetters)
         {
-            _metrics?.DeadLettered(letter.Reason);
+            _metrics.DeadLettered(letter.Reason);
         }
 
         var outcomes = new IngestOutcome[items.Length];
@@ -398,7 +396,7 @@ public sealed class IngestPipeline : IIngestPipeline
             if (item.ReasonCode is not null)
             {
                 IngestLog.EventRejected(_logger, Clean(Truncate(item.Topic, MaxTopicChars)), item.ReasonCode, Clean(Truncate(item.Detail!, MaxDetailChars)));
-                _metrics?.Rejected();
+                _metrics.Rejected();
                 outcomes[i] = new IngestOutcome(item.ChargerId, ack, Stored: false, item.Reason, item.Detail);
                 continue;
             }
@@ -412,20 +410,20 @@ public sealed class IngestPipeline : IIngestPipeline
                 case AppendOutcome.Conflict:
                     var detail = ConflictDetail(append);
                     IngestLog.EventConflict(_logger, e.ChargerId, e.Seq, e.Id, detail);
-                    _metrics?.Conflict();
+                    _metrics.Conflict();
                     outcomes[i] = new IngestOutcome(e.ChargerId, applied, Stored: false, RejectReason.InvalidField, detail);
                     break;
                 case AppendOutcome.Duplicate:
                     IngestLog.DuplicateEvent(_logger, e.ChargerId, e.Seq, applied);
-                    _metrics?.Duplicate();
+                    _metrics.Duplicate();
                     outcomes[i] = new IngestOutcome(e.ChargerId, applied, Stored: false, RejectReason.None);
                     break;
                 default:
-                    _metrics?.Stored(e.Ts, storedAt);
+                    _metrics.Stored(e.Ts, storedAt);
                     if (item.UnknownType)
                     {
                         IngestLog.UnknownTypeKept(_logger, e.ChargerId, e.Seq, e.Type);
-                        _metrics?.UnknownTypeKept();
+                        _metrics.UnknownTypeKept();
                     }
 
                     if (e.Seq > applied)
@@ -458,10 +456,10 @@ public sealed class IngestPipeline : IIngestPipeline
 
         using (await _locks.AcquireAsync(chargerId, cancellationToken))
         {
-            await _store.SetStatusAsync(chargerId, online, at.ToUniversalTime(), cancellationToken);
+            await _batchStore.SetStatusAsync(chargerId, online, at.ToUniversalTime(), cancellationToken);
         }
 
-        _live?.Publish(LiveUpdates.Fleet);
+        _live.Publish(LiveUpdates.Fleet);
 
         IngestLog.StatusChanged(_logger, chargerId, online ? Topics.Online : Topics.Offline);
     }

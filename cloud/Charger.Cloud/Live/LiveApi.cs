@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Charger.Cloud.Core;
 using Charger.Cloud.AfterSales;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Charger.Cloud.Live;
@@ -40,7 +41,7 @@ public static class LiveApi
     public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
     {
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LiveUpdates>();
+        services.TryAddSingleton<LiveUpdates>();
         return services;
     }
 

@@ -9,6 +9,7 @@ using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Testing;
 using Charger.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -44,7 +45,8 @@ public sealed class FieldServiceTestBed : IAsyncDisposable
         }
 
         Factory = new DomainDbFactory<FieldServiceDb>(database.Database, FieldServiceDb.HistoryTable, o => new SqliteFieldServiceDb(o), o => new PostgresFieldServiceDb(o));
-        Pipeline = new IngestPipeline(Store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), Clock, NullLogger<IngestPipeline>.Instance, applied: Applied);
+        Pipeline = new IngestPipeline((IEventBatchStore)Store, Microsoft.Extensions.Options.Options.Create(new IngestOptions()), Clock, NullLogger<IngestPipeline>.Instance,
+            new IngestMetrics(Meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), Applied, Live);
         WorkOrders = NewWorkOrderService();
     }
 
@@ -80,6 +82,8 @@ public sealed class FieldServiceTestBed : IAsyncDisposable
     public static readonly Actor Zhang = new("eng-zhang", "Zhang Wei", Roles.RepairEngineer);
     public static readonly Actor Specialist = new("ss-liu", "Liu", Roles.ServiceSpecialist);
     public static readonly Actor Boss = new("sup-li", "Li", Roles.Supervisor);
+
+    private static readonly ServiceProvider Meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     public static async Task<FieldServiceTestBed> CreateAsync(DomainDbProvider provider, Action<FieldServiceOptions>? configure = null)
     {

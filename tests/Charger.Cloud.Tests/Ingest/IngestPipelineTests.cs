@@ -39,8 +39,11 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 
     public Task DisposeAsync() => DestroyStoreAsync();
 
-    protected IngestPipeline NewPipeline(IngestOptions options, IEventStore? store = null, AppliedEventsSignal? applied = null) =>
-        new(store ?? _store, Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance, applied: applied);
+    private static readonly ServiceProvider Meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    protected IngestPipeline NewPipeline(IngestOptions options, IEventStore? store = null, AppliedEventsSignal? applied = null, IngestMetrics? metrics = null) =>
+        new((IEventBatchStore)(store ?? _store), Options.Create(options), _clock, NullLogger<IngestPipeline>.Instance,
+            metrics ?? new IngestMetrics(Meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), applied ?? new AppliedEventsSignal(), new LiveUpdates());
 
     private Task<IngestOutcome> SendAsync(Envelope e) => _pipeline.HandleEventAsync(Topics.Events(e.ChargerId), e.ToUtf8Json(), Ct);
 
@@ -595,7 +598,7 @@ public abstract class IngestPipelineTests : IAsyncLifetime
         var mutator = new EnvelopeMutator(new Random(seed));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var meters = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        var pipeline = new IngestPipeline(Store, Options.Create(new IngestOptions()), _clock, NullLogger<IngestPipeline>.Instance, new IngestMetrics(meters));
+        var pipeline = NewPipeline(new IngestOptions(), metrics: new IngestMetrics(meters));
         long deadLettersCounted = 0, rejectedCounted = 0;
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
