@@ -101,6 +101,9 @@ public static class DomainDbOptions
 public sealed partial class DomainDbMigrator<TContext> : IHostedService
     where TContext : DomainDbContext
 {
+    /// <summary>The session advisory lock every area's migrations run under on PostgreSQL (SQL, a constant).</summary>
+    private const string MigrationLockKey = "hashtext('charger-cloud-migrations')";
+
     private readonly IDomainDbFactory<TContext> _factory;
     private readonly ILogger _logger;
 
@@ -121,7 +124,7 @@ public sealed partial class DomainDbMigrator<TContext> : IHostedService
             // another could apply the second of two pending migrations again ("column already exists", seen with two
             // receivers). A session lock held over the whole run makes the second wait, then find nothing pending.
             await db.Database.OpenConnectionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('charger-cloud-migrations'))", cancellationToken);
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
         }
 
         try
@@ -132,7 +135,7 @@ public sealed partial class DomainDbMigrator<TContext> : IHostedService
         {
             if (postgres)
             {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('charger-cloud-migrations'))", CancellationToken.None);
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
                 await db.Database.CloseConnectionAsync();
             }
         }

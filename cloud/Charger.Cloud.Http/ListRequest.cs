@@ -16,13 +16,14 @@ public sealed record ListRequest(int Offset, int Limit, string Sort, bool Descen
     public const int MaxLimit = 1000;
 
     /// <summary>
-    /// Reads the list parameters of <paramref name="query"/> for an endpoint sorting by <paramref name="sortKeys"/>
-    /// (default <paramref name="defaultSort"/>, e.g. <c>-raisedAt</c>); a wrong one is a validation problem naming it.
+    /// Reads the list parameters of <paramref name="query"/> for an endpoint sorting by <paramref name="sortKeys"/> (and by
+    /// their default when none is asked); a wrong one is a validation problem naming it.
     /// </summary>
-    public static bool TryRead(IQueryCollection query, IReadOnlyCollection<string> sortKeys, string defaultSort, out ListRequest request, out IResult? problem)
+    public static bool TryRead<T>(IQueryCollection query, SortKeys<T> sortKeys, out ListRequest request, out IResult? problem)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(sortKeys);
+        var defaultSort = sortKeys.Default;
         request = new ListRequest(0, DefaultLimit, defaultSort.TrimStart('-'), defaultSort.StartsWith('-'), false);
         problem = null;
         if (!ApiProblems.TrySingle(query, "offset", out var offsetText, out problem)
@@ -53,9 +54,9 @@ public sealed record ListRequest(int Offset, int Limit, string Sort, bool Descen
         {
             descending = sortText.StartsWith('-');
             sort = descending ? sortText[1..] : sortText;
-            if (!sortKeys.Contains(sort))
+            if (!sortKeys.Names.Contains(sort))
             {
-                problem = ApiProblems.Field("sort", $"Use one of {string.Join(", ", sortKeys)}, with a leading '-' for descending.");
+                problem = ApiProblems.Field("sort", $"Use one of {string.Join(", ", sortKeys.Names)}, with a leading '-' for descending.");
                 return false;
             }
         }
@@ -71,10 +72,16 @@ public sealed record ListRequest(int Offset, int Limit, string Sort, bool Descen
     }
 }
 
-/// <summary>The keys a list can be sorted by, each with the column it orders by (translated to SQL).</summary>
-public sealed class SortKeys<T>
+/// <summary>
+/// The keys a list can be sorted by, each with the column it orders by (translated to SQL), the sort when none is asked
+/// (<c>-key</c> for descending), and the unique column that breaks ties in the same direction, so pages are stable.
+/// </summary>
+public sealed class SortKeys<T>(string defaultSort, Expression<Func<T, long>> tieBreaker)
 {
     private readonly Dictionary<string, Func<IQueryable<T>, bool, IOrderedQueryable<T>>> _keys = new(StringComparer.Ordinal);
+
+    /// <summary>The sort when a request names none, e.g. <c>-raisedAt</c>.</summary>
+    public string Default { get; } = defaultSort;
 
     /// <summary>The names a request may give.</summary>
     public IReadOnlyCollection<string> Names => _keys.Keys;
@@ -104,11 +111,12 @@ public sealed class SortKeys<T>
         return Add(name, Expression.Lambda<Func<T, int>>(rank, key.Parameters));
     }
 
-    /// <summary>Orders <paramref name="query"/> as <paramref name="request"/> asks (then by what the caller adds, for a stable order).</summary>
+    /// <summary>Orders <paramref name="query"/> as <paramref name="request"/> asks, ties broken in the same direction.</summary>
     public IOrderedQueryable<T> Apply(IQueryable<T> query, ListRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _keys[request.Sort](query, request.Descending);
+        var sorted = _keys[request.Sort](query, request.Descending);
+        return request.Descending ? sorted.ThenByDescending(tieBreaker) : sorted.ThenBy(tieBreaker);
     }
 }
 

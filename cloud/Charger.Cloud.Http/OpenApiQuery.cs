@@ -24,10 +24,10 @@ public static class OpenApiQuery
         });
 
     /// <summary>Describes the list parameters of <see cref="ListRequest"/> with the endpoint's sort keys.</summary>
-    public static RouteHandlerBuilder WithListParameters(this RouteHandlerBuilder endpoint, IReadOnlyCollection<string> sortKeys, string defaultSort) =>
+    public static RouteHandlerBuilder WithListParameters<T>(this RouteHandlerBuilder endpoint, SortKeys<T> sortKeys) =>
         endpoint.WithQueryParameters(
             ("offset", JsonSchemaType.Integer, "int32", "Skip this many (default 0)."),
             ("limit", JsonSchemaType.Integer, "int32", $"Page size, 1..{ListRequest.MaxLimit} (default {ListRequest.DefaultLimit})."),
-            ("sort", JsonSchemaType.String, null, $"One of {string.Join(", ", sortKeys)}; '-' first for descending (default {defaultSort})."),
+            ("sort", JsonSchemaType.String, null, $"One of {string.Join(", ", sortKeys.Names)}; '-' first for descending (default {sortKeys.Default})."),
             ("format", JsonSchemaType.String, null, $"json (default) or csv: every row of the filtered, sorted list, up to {CsvExport.MaxRows}."));
 }

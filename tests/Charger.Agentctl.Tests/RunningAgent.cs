@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Charger.Agent;
 using Charger.Agent.Board;
@@ -147,24 +146,6 @@ internal sealed class RunningAgent : IAsyncDisposable
         _board.Dispose();
         _stop.Dispose();
         Directory.Delete(Root, recursive: true);
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Polls a condition the agent reaches on its own (its poll loop has no event to await) for up to 15 s.</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(15))
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }
 

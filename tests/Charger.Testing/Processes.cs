@@ -302,10 +302,17 @@ public sealed class CloudProcess : IAsyncDisposable
     }
 }
 
-/// <summary>Waits for a condition observed through a real interface (the HTTP API), with a deadline.</summary>
+/// <summary>
+/// Waits for a condition observed through a real interface (the HTTP API, the engineer console) that a process reaches on
+/// its own, with no event to await: looked at again every poll interval until the deadline.
+/// </summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    /// <summary>Up to 15 s, looked at every 20 ms (an agent's own poll loop); fails naming <paramref name="what"/>.</summary>
+    public static Task TrueAsync(Func<Task<bool>> condition, string what) =>
+        TrueAsync(condition, TimeSpan.FromSeconds(15), () => $"timed out waiting for {what}", TimeSpan.FromMilliseconds(20));
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe, TimeSpan? poll = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -320,7 +327,7 @@ public static class Eventually
                 Assert.Fail(describe());
             }
 
-            await Task.Delay(100);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(100));
         }
     }
 }

@@ -44,13 +44,13 @@ public static class FieldServiceApi
     ];
 
     /// <summary>What the alarms list sorts by.</summary>
-    internal static SortKeys<Alarm> AlarmSort { get; } = new SortKeys<Alarm>()
+    internal static SortKeys<Alarm> AlarmSort { get; } = new SortKeys<Alarm>("-raisedAt", a => a.Id)
         .Add("raisedAt", a => a.RaisedAt).Add("lastRaisedAt", a => a.LastRaisedAt).Add("clearedAt", a => a.ClearedAt)
         .AddRanked("severity", a => a.Severity).Add("code", a => a.Code).Add("chargerId", a => a.ChargerId).Add("status", a => a.Status)
         .Add("raiseCount", a => a.RaiseCount).Add("id", a => a.Id);
 
     /// <summary>What the work-orders list sorts by.</summary>
-    internal static SortKeys<WorkOrderRow> WorkOrderSort { get; } = new SortKeys<WorkOrderRow>()
+    internal static SortKeys<WorkOrderRow> WorkOrderSort { get; } = new SortKeys<WorkOrderRow>("-id", w => w.Id)
         .Add("id", w => w.Id).Add("createdAt", w => w.CreatedAt).AddRanked("state", w => w.State).AddRanked("priority", w => w.Priority)
         .Add("kind", w => w.Kind).Add("chargerId", w => w.ChargerId).Add("engineerId", w => w.EngineerId);
 
@@ -90,7 +90,7 @@ public static class FieldServiceApi
                 ("chargerId", JsonSchemaType.String, null, "Only this charger's alarms."),
                 ("severity", JsonSchemaType.String, null, "critical, major, minor or warning."),
                 ("code", JsonSchemaType.String, null, "Only this fault code (or Offline)."))
-            .WithListParameters(AlarmSort.Names, "-raisedAt");
+            .WithListParameters(AlarmSort);
         api.MapGet("/alarms/{id:long}", GetAlarmAsync).RequireAuthorization(Policies.AnyStaff)
             .WithSummary("One alarm with its history").Produces<AlarmDetailDto>().ProducesProblem(404);
         api.MapPost("/alarms/{id:long}/acknowledge", AcknowledgeAlarmAsync).RequireAuthorization(p => p.RequireRole(AlarmHandlers))
@@ -105,7 +105,7 @@ public static class FieldServiceApi
                 ("chargerId", JsonSchemaType.String, null, "Only this charger's."),
                 ("engineer", JsonSchemaType.String, null, "Only those assigned to this engineer."),
                 ("kind", JsonSchemaType.String, null, "repair, installation, maintenance, inspection, complaint-follow-up."))
-            .WithListParameters(WorkOrderSort.Names, "-id");
+            .WithListParameters(WorkOrderSort);
         api.MapGet("/work-orders/{id}", GetWorkOrderAsync).RequireAuthorization(Policies.AnyStaff)
             .WithSummary("One work order with its history, pauses and service records").Produces<WorkOrderDetailDto>().ProducesProblem(404);
         api.MapPost("/work-orders", CreateWorkOrderAsync).RequireAuthorization(p => p.RequireRole(WorkOrderService.CreatorRoles))
@@ -163,7 +163,7 @@ public static class FieldServiceApi
             severity = parsed;
         }
 
-        if (!ListRequest.TryRead(q, AlarmSort.Names, "-raisedAt", out var list, out var problem))
+        if (!ListRequest.TryRead(q, AlarmSort, out var list, out var problem))
         {
             return problem!;
         }
@@ -192,7 +192,7 @@ public static class FieldServiceApi
         }
 
         var total = await query.CountAsync(ct);
-        var sorted = list.Descending ? AlarmSort.Apply(query, list).ThenByDescending(a => a.Id) : AlarmSort.Apply(query, list).ThenBy(a => a.Id);
+        var sorted = AlarmSort.Apply(query, list);
         if (list.Csv)
         {
             return await CsvExport.ExportAsync(sorted, AlarmDto.From, AlarmColumns, "alarms.csv", total, ct);
@@ -285,7 +285,7 @@ public static class FieldServiceApi
         HttpRequest request, IDomainDbFactory<FieldServiceDb> dbFactory, IOptions<FieldServiceOptions> options, TimeProvider time, CancellationToken ct)
     {
         var q = request.Query;
-        if (!ListRequest.TryRead(q, WorkOrderSort.Names, "-id", out var list, out var problem))
+        if (!ListRequest.TryRead(q, WorkOrderSort, out var list, out var problem))
         {
             return problem!;
         }
@@ -329,7 +329,7 @@ public static class FieldServiceApi
         }
 
         var total = await query.CountAsync(ct);
-        var sorted = list.Descending ? WorkOrderSort.Apply(query, list).ThenByDescending(w => w.Id) : WorkOrderSort.Apply(query, list).ThenBy(w => w.Id);
+        var sorted = WorkOrderSort.Apply(query, list);
         var now = time.GetUtcNow();
         if (list.Csv)
         {

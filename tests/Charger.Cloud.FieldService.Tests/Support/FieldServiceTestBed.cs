@@ -109,22 +109,13 @@ public sealed class FieldServiceTestBed : IAsyncDisposable
     public Task WaitForFeedAsync() => FeedReader.ReadAllAsync((IEventFeed)Store);
 
     /// <summary>
-    /// Runs the projector until it has applied every event committed so far (the feed's head now), and returns how many
-    /// it applied. On PostgreSQL the feed holds back what committed while an older transaction of the cluster (another
-    /// test's) was still running: the projector reads again until that one has ended.
+    /// Runs the projector over every event committed so far, once the feed shows them all (<see cref="WaitForFeedAsync"/>),
+    /// and returns how many it applied.
     /// </summary>
     public async Task<int> ProjectAsync()
     {
-        var projector = NewProjector();
-        var head = await ((IEventFeed)Store).ReadHeadAsync(CancellationToken.None);
-        var applied = await projector.RunOnceAsync(CancellationToken.None);
-        while (await projector.ReadPositionAsync(CancellationToken.None) < head)
-        {
-            await Task.Delay(5); // no signal says when another database's transaction ends
-            applied += await projector.RunOnceAsync(CancellationToken.None);
-        }
-
-        return applied;
+        await WaitForFeedAsync();
+        return await NewProjector().RunOnceAsync(CancellationToken.None);
     }
 
     /// <summary>Sends the charger's next event (seq counted here), journaled now by the fake clock.</summary>
