@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -32,7 +33,7 @@ internal static class ConnectStorm
         using (var db = new SqliteDatabase(dbPath))
         {
             await db.InitializeAsync(CancellationToken.None);
-            var store = new SqliteChargerCredentialStore(db, TimeProvider.System);
+            var store = new ChargerCredentialStore(db, TimeProvider.System);
             for (var i = 0; i < count; i++)
             {
                 secrets[i] = await store.EnrolAsync(ids[i], CancellationToken.None);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,9 +11,9 @@ namespace Charger.Cloud.Store.Postgres;
 /// One PostgreSQL database (an <see cref="NpgsqlDataSource"/> with its connection pool), the schema migrated on first use.
 /// Every write is one transaction on a pooled connection of its own; unlike the SQLite store there is no process-wide
 /// write lock, so several receivers may share the database: the optimistic checks of the event store (applied seq) and
-/// the unique keys keep them consistent. Shared by the event store and the credential store.
+/// the unique keys keep them consistent. Shared by the event store, the credential store and the checkpoint store.
 /// </summary>
-public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
+public sealed class PostgresDatabase : StoreDatabase, IDisposable, IAsyncDisposable
 {
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly NpgsqlDataSource _dataSource;
@@ -48,10 +49,13 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Where the data is, for messages: database, host, port and schema, never the password.</summary>
-    public string Description { get; }
+    public override string Description { get; }
+
+    /// <inheritdoc />
+    public override SqlDialect Dialect => PostgresDialect.Instance;
 
     /// <summary>Connects and migrates the schema. Idempotent; called by every operation.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (_initialized)
         {
@@ -74,16 +78,8 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>The schema version recorded in the database.</summary>
-    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
-        {
-            await using var cmd = Command(c, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-            return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }, cancellationToken);
-
     /// <summary>Runs <paramref name="work"/> in a transaction (read committed) on a connection of its own; commits when it returns.</summary>
-    internal async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -94,29 +90,11 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on a connection of its own, outside any explicit transaction.</summary>
-    internal async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return await work(connection);
-    }
-
-    /// <summary>A command with named parameters (<c>@name</c>); null values become SQL NULL.</summary>
-    internal static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = new NpgsqlCommand(sql, connection, tx);
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
-
-    internal static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var cmd = Command(connection, tx, sql, parameters);
-        return await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -145,41 +123,16 @@ public sealed class PostgresDatabase : IDisposable, IAsyncDisposable
         _initLock.Dispose();
     }
 
-    /// <summary>
-    /// Applies the missing migrations in one transaction under a transaction-scoped advisory lock: receivers starting
-    /// together queue on the lock, and each then sees the version the first one left and has nothing to do.
-    /// </summary>
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("@key", PostgresSchema.MigrationLockKey));
-        await ExecuteAsync(connection, tx, PostgresSchema.CreateVersionTable, cancellationToken);
-        int current;
-        await using (var cmd = Command(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
-        {
-            current = Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        if (current > PostgresSchema.LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"The {Description} has schema version {current}, newer than this build supports ({PostgresSchema.LatestVersion}). Run a newer charger-cloud.");
-        }
-
-        for (var version = current + 1; version <= PostgresSchema.LatestVersion; version++)
-        {
-            await ExecuteAsync(connection, tx, PostgresSchema.Migrations[version - 1], cancellationToken);
-            await ExecuteAsync(connection, tx, "INSERT INTO schema_version (version, applied_at) VALUES (@v, now())", cancellationToken, ("@v", version));
-        }
-
-        await tx.CommitAsync(cancellationToken);
+        var (from, to) = await MigrateAsync(connection, cancellationToken);
         var where = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
-        if (current < PostgresSchema.LatestVersion)
+        if (from < to)
         {
-            PostgresLog.Migrated(_logger, where.Database, where.Host, current, PostgresSchema.LatestVersion);
+            PostgresLog.Migrated(_logger, where.Database, where.Host, from, to);
         }
 
-        PostgresLog.Opened(_logger, where.Database, where.Host, PostgresSchema.LatestVersion);
+        PostgresLog.Opened(_logger, where.Database, where.Host, to);
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,9 @@ namespace Charger.Cloud.Store.Sqlite;
 /// <summary>
 /// One cloud database file: WAL, synchronous=FULL, a busy timeout, the schema created or migrated on first use.
 /// Writes go through one connection, one at a time (a semaphore); reads use their own pooled connections, which WAL lets
-/// run beside the writer. Shared by the event store and the credential store.
+/// run beside the writer. Shared by the event store, the credential store and the checkpoint store.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteDatabase : StoreDatabase, IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _writeConnectionString;
@@ -55,8 +56,14 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>The absolute path of the database file.</summary>
     public string Path { get; }
 
+    /// <inheritdoc />
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
+    /// <inheritdoc />
+    public override string Description => $"SQLite database {Path}";
+
     /// <summary>Creates the file and directory if needed, sets WAL, and migrates the schema. Idempotent; called by every operation.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _writer) is not null)
         {
@@ -74,23 +81,14 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>The schema version recorded in the file.</summary>
-    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c =>
-        {
-            await using var cmd = Command(c, null, "SELECT MAX(version) FROM schema_version");
-            var v = await cmd.ExecuteScalarAsync(cancellationToken);
-            return v is null or DBNull ? 0 : Convert.ToInt32(v, CultureInfo.InvariantCulture);
-        }, cancellationToken);
-
     /// <summary>Runs <paramref name="work"/> in a write transaction on the single writer connection; commits when it returns.</summary>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             var writer = await EnsureWriterAsync(cancellationToken);
-            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+            await using var tx = await writer.BeginTransactionAsync(cancellationToken);
             var result = await work(writer, tx);
             await tx.CommitAsync(cancellationToken);
             return result;
@@ -102,39 +100,13 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on a reader connection of its own.</summary>
-    internal async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
         await using var connection = new SqliteConnection(_readConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {_busyTimeoutMs.ToString(CultureInfo.InvariantCulture)};", cancellationToken);
+        await Sql.ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {_busyTimeoutMs.ToString(CultureInfo.InvariantCulture)};", cancellationToken);
         return await work(connection);
-    }
-
-    /// <summary>A command with named parameters (<c>@name</c>); null values become SQL NULL.</summary>
-    internal static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
-
-    internal static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var cmd = Command(connection, tx, sql, parameters);
-        return await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    internal static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? tx, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var cmd = Command(connection, tx, sql, parameters);
-        return await cmd.ExecuteScalarAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -168,8 +140,8 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {_busyTimeoutMs.ToString(CultureInfo.InvariantCulture)};", cancellationToken);
-            await using (var wal = Command(connection, null, "PRAGMA journal_mode = WAL;"))
+            await Sql.ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {_busyTimeoutMs.ToString(CultureInfo.InvariantCulture)};", cancellationToken);
+            await using (var wal = Sql.Command(connection, null, "PRAGMA journal_mode = WAL;"))
             {
                 var mode = (string?)await wal.ExecuteScalarAsync(cancellationToken);
                 if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
@@ -178,8 +150,14 @@ public sealed class SqliteDatabase : IDisposable
                 }
             }
 
-            await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken);
-            await MigrateAsync(connection, cancellationToken);
+            await Sql.ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken);
+            var (from, to) = await MigrateAsync(connection, cancellationToken);
+            if (from < to)
+            {
+                SqliteLog.Migrated(_logger, Path, to);
+            }
+
+            SqliteLog.Opened(_logger, Path, to);
         }
         catch
         {
@@ -189,37 +167,5 @@ public sealed class SqliteDatabase : IDisposable
 
         Volatile.Write(ref _writer, connection);
         return connection;
-    }
-
-    private async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await ExecuteAsync(connection, null, SqliteSchema.CreateVersionTable, cancellationToken);
-        await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        int current;
-        await using (var cmd = Command(connection, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
-        {
-            current = Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        if (current > SqliteSchema.LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"The database {Path} has schema version {current}, newer than this build supports ({SqliteSchema.LatestVersion}). Run a newer charger-cloud.");
-        }
-
-        for (var version = current + 1; version <= SqliteSchema.LatestVersion; version++)
-        {
-            await ExecuteAsync(connection, tx, SqliteSchema.Migrations[version - 1], cancellationToken);
-            await ExecuteAsync(connection, tx, "INSERT INTO schema_version (version, applied_at) VALUES (@v, @at)", cancellationToken,
-                ("@v", version), ("@at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        }
-
-        await tx.CommitAsync(cancellationToken);
-        if (current < SqliteSchema.LatestVersion)
-        {
-            SqliteLog.Migrated(_logger, Path, SqliteSchema.LatestVersion);
-        }
-
-        SqliteLog.Opened(_logger, Path, SqliteSchema.LatestVersion);
     }
 }

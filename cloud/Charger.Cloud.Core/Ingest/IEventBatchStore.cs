@@ -23,7 +23,7 @@ public interface IEventBatchStore
 
 /// <summary>
 /// The operations of one batch transaction (see <see cref="IEventBatchStore"/>). Reads see the transaction's own writes.
-/// Semantics are those of the same-named <see cref="IEventStore"/> operations, for many rows at once.
+/// Each works on many rows at once.
 /// </summary>
 public interface IEventStoreTransaction
 {
@@ -47,7 +47,12 @@ public interface IEventStoreTransaction
     /// </summary>
     Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken cancellationToken);
 
-    /// <summary>As <see cref="IEventStore.SkipLostAsync"/>, inside this transaction.</summary>
+    /// <summary>
+    /// Declares seqs <paramref name="fromSeq"/>..<paramref name="toSeq"/> of a charger lost: they will never arrive. Moves the
+    /// applied seq from <paramref name="fromSeq"/> - 1 to <paramref name="toSeq"/> (throws <see cref="ConcurrentApplyException"/>
+    /// if it is not at <paramref name="fromSeq"/> - 1, <see cref="InvalidOperationException"/> if an event of the range is
+    /// stored) and closes the gaps inside the range as lost, recording one if none was.
+    /// </summary>
     Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Stored events of one charger with seq &gt; <paramref name="afterSeq"/>, ordered by seq, at most <paramref name="limit"/>.</summary>

@@ -2,7 +2,7 @@ using Charger.Protocol;
 
 namespace Charger.Cloud.Core;
 
-/// <summary>What <see cref="IEventStore.AppendAsync"/> did with an event.</summary>
+/// <summary>What <see cref="IEventStoreTransaction.AppendAsync"/> did with an event.</summary>
 public enum AppendOutcome
 {
     /// <summary>The event was new and is now durably stored.</summary>
@@ -15,7 +15,7 @@ public enum AppendOutcome
     Conflict,
 }
 
-/// <summary>The result of <see cref="IEventStore.AppendAsync"/>.</summary>
+/// <summary>The result of <see cref="IEventStoreTransaction.AppendAsync"/>.</summary>
 /// <param name="Outcome">What happened.</param>
 /// <param name="ConflictDetail">For <see cref="AppendOutcome.Conflict"/>: which stored event it collides with.</param>
 public sealed record AppendResult(AppendOutcome Outcome, string? ConflictDetail = null)

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Store.Sqlite;
@@ -12,7 +13,7 @@ namespace Charger.Cloud.EventHubs.Tests.Support;
 public abstract class CloudDatabase : IAsyncDisposable
 {
     /// <summary>An event store on this database.</summary>
-    public abstract IEventStore Events { get; }
+    public abstract EventStore Events { get; }
 
     /// <summary>A checkpoint store on this database as a receiver with clock <paramref name="time"/> would have it.</summary>
     public abstract IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null);
@@ -45,19 +46,19 @@ public abstract class CloudDatabase : IAsyncDisposable
         public SqliteCloudDatabase()
         {
             _database = Open();
-            Events = new SqliteEventStore(_database);
+            Events = new EventStore(_database);
         }
 
         private string Path => System.IO.Path.Combine(_directory, "cloud.db");
 
-        public override IEventStore Events { get; }
+        public override EventStore Events { get; }
 
         public override IDictionary<string, string?> HostSettings => new Dictionary<string, string?> { ["Cloud:Sqlite:Path"] = Path };
 
         public override void AddStore(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddSqliteCloudStore();
 
         // A receiver process of its own has its own connection to the file.
-        public override IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null) => new SqliteEventHubsCheckpointStore(Open(), time ?? TimeProvider.System);
+        public override IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null) => new EventHubsCheckpointStore(Open(), time ?? TimeProvider.System);
 
         public override async Task ExecuteAsync(string sql)
         {
@@ -105,10 +106,10 @@ public abstract class CloudDatabase : IAsyncDisposable
         {
             _schema = schema;
             _connectionString = connectionString;
-            Events = new PostgresEventStore(Open());
+            Events = new EventStore(Open());
         }
 
-        public override IEventStore Events { get; }
+        public override EventStore Events { get; }
 
         public override IDictionary<string, string?> HostSettings => new Dictionary<string, string?>
         {
@@ -117,7 +118,7 @@ public abstract class CloudDatabase : IAsyncDisposable
 
         public override void AddStore(Microsoft.Extensions.DependencyInjection.IServiceCollection services) => services.AddPostgresCloudStore();
 
-        public override IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null) => new PostgresEventHubsCheckpointStore(Open(), time ?? TimeProvider.System);
+        public override IEventHubsCheckpointStore CheckpointStore(TimeProvider? time = null) => new EventHubsCheckpointStore(Open(), time ?? TimeProvider.System);
 
         public override async Task ExecuteAsync(string sql)
         {

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using System.Threading.Channels;
 using Charger.Cloud.Core;
 using Charger.Cloud.Mqtt;
@@ -35,7 +36,7 @@ internal abstract class IngressUnderTest : IAsyncDisposable
 
     public EmbeddedBroker Broker { get; }
 
-    public IEventStore Events => Database.Events;
+    public EventStore Events => Database.Events;
 
     /// <summary>A host with the SQLite store, the real pipeline and the embedded broker; <paramref name="addIngress"/> adds the adapter.</summary>
     protected static async Task<IHost> StartHostAsync(CloudDatabase database, Action<IServiceCollection, IConfiguration> addIngress)

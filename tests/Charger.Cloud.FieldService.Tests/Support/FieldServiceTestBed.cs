@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.AfterSales;
 using Charger.Cloud.Data;
@@ -36,12 +37,12 @@ public sealed class FieldServiceTestBed : IAsyncDisposable
         if (database.Provider == DomainDbProvider.Sqlite)
         {
             _sqlite = new SqliteDatabase(database.SqlitePath!);
-            Store = new SqliteEventStore(_sqlite);
+            Store = new EventStore(_sqlite);
         }
         else
         {
             _postgres = new PostgresDatabase(database.Database.ConnectionString);
-            Store = new PostgresEventStore(_postgres);
+            Store = new EventStore(_postgres);
         }
 
         Factory = new DomainDbFactory<FieldServiceDb>(database.Database, FieldServiceDb.HistoryTable, o => new SqliteFieldServiceDb(o), o => new PostgresFieldServiceDb(o));
@@ -56,7 +57,7 @@ public sealed class FieldServiceTestBed : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    public IEventStore Store { get; }
+    public EventStore Store { get; }
 
     public IngestPipeline Pipeline { get; }
 

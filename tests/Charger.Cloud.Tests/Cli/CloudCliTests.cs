@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using System.Diagnostics;
 using Charger.Cloud.Cli;
 using Charger.Cloud.Store.Sqlite;
@@ -23,7 +24,7 @@ public sealed class CloudCliTests : IDisposable
     private async Task<bool> VerifyAsync(string chargerId, string secret)
     {
         using var db = new SqliteDatabase(Path.Combine(_dir.Path, "cloud.db"));
-        return await new SqliteChargerCredentialStore(db, TimeProvider.System).VerifyAsync(chargerId, secret, CancellationToken.None);
+        return await new ChargerCredentialStore(db, TimeProvider.System).VerifyAsync(chargerId, secret, CancellationToken.None);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.EventHubs;
 using Charger.Cloud.Hosting;
@@ -44,7 +45,7 @@ public sealed class EventHubsIngressWiringTests : IDisposable
         Assert.NotNull(app.Services.GetService<EventHubsIngress>());
         Assert.Null(app.Services.GetService<MqttIngress>());
         Assert.IsType<MqttAckPublisher>(app.Services.GetRequiredService<IAckPublisher>());
-        Assert.IsType<SqliteEventHubsCheckpointStore>(app.Services.GetRequiredService<IEventHubsCheckpointStore>());
+        Assert.IsType<EventHubsCheckpointStore>(app.Services.GetRequiredService<IEventHubsCheckpointStore>());
         Assert.NotNull(app.Services.GetService<EmbeddedBroker>());
         var processor = app.Services.GetRequiredService<EventHubsIngressProcessor>();
         Assert.Equal(("fleet.invalid", "chargers", "$Default"), (processor.FullyQualifiedNamespace, processor.EventHubName, processor.ConsumerGroup));

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using System.Diagnostics;
 using System.Text.Json;
 using Charger.Cloud.Core;
@@ -32,8 +33,8 @@ public sealed class PostgresStoreSelectionTests : IAsyncLifetime
         await factory.SendAsync(Events.Boot("CP-1", 1));
         await factory.SendAsync(Events.Counters("CP-1", 3));
 
-        Assert.IsType<PostgresEventStore>(factory.Services.GetRequiredService<IEventStore>());
-        Assert.IsType<PostgresChargerCredentialStore>(factory.Services.GetRequiredService<IChargerCredentialStore>());
+        Assert.IsType<EventStore>(factory.Services.GetRequiredService<IEventStore>());
+        Assert.IsType<ChargerCredentialStore>(factory.Services.GetRequiredService<IChargerCredentialStore>());
         Assert.Null(factory.Services.GetService<SqliteDatabase>());
         Assert.False(File.Exists(Path.Combine(factory.DataDirectory, "cloud.db")));
         using (var health = JsonDocument.Parse(await http.GetStringAsync(new Uri("/healthz", UriKind.Relative))))
@@ -47,7 +48,7 @@ public sealed class PostgresStoreSelectionTests : IAsyncLifetime
         }
 
         await using var direct = new PostgresDatabase(_connectionString);
-        Assert.Equal(new SequenceState(1, 3), await new PostgresEventStore(direct).GetSequenceStateAsync("CP-1", Ct));
+        Assert.Equal(new SequenceState(1, 3), await new EventStore(direct).GetSequenceStateAsync("CP-1", Ct));
     }
 
     [Theory]
@@ -95,7 +96,7 @@ public sealed class PostgresStoreSelectionTests : IAsyncLifetime
         Assert.DoesNotContain(new Npgsql.NpgsqlConnectionStringBuilder(_connectionString).Password!, stderr, StringComparison.Ordinal);
         await using (var db = new PostgresDatabase(_connectionString))
         {
-            Assert.True(await new PostgresChargerCredentialStore(db, TimeProvider.System).VerifyAsync("CP-pg", secret, Ct));
+            Assert.True(await new ChargerCredentialStore(db, TimeProvider.System).VerifyAsync("CP-pg", secret, Ct));
         }
 
         Assert.Equal(0, (await RunCliAsync(env, "revoke", "CP-pg")).Exit);

@@ -1,5 +1,6 @@
 using System.Text;
 using Charger.Cloud.Core;
+using Charger.Cloud.Store;
 using Charger.Cloud.Tests.Support;
 using Charger.Protocol;
 using Charger.Testing;
@@ -18,15 +19,15 @@ public abstract class IngestPipelineTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
     private readonly FakeTimeProvider _clock = new(Events.T0.AddDays(1));
-    private IEventStore _store = null!;
+    private EventStore _store = null!;
     private IngestPipeline _pipeline = null!;
 
     protected FakeTimeProvider Clock => _clock;
 
-    protected IEventStore Store => _store;
+    protected EventStore Store => _store;
 
     /// <summary>A fresh, empty store.</summary>
-    protected abstract Task<IEventStore> CreateStoreAsync();
+    protected abstract Task<EventStore> CreateStoreAsync();
 
     /// <summary>Releases what <see cref="CreateStoreAsync"/> created.</summary>
     protected abstract Task DestroyStoreAsync();
@@ -738,10 +739,10 @@ public sealed class SqliteIngestPipelineTests : IngestPipelineTests
 {
     private SqliteStoreFixture? _db;
 
-    protected override Task<IEventStore> CreateStoreAsync()
+    protected override Task<EventStore> CreateStoreAsync()
     {
         _db = new SqliteStoreFixture(Clock);
-        return Task.FromResult<IEventStore>(_db.Events);
+        return Task.FromResult(_db.Events);
     }
 
     protected override Task DestroyStoreAsync()
@@ -753,7 +754,7 @@ public sealed class SqliteIngestPipelineTests : IngestPipelineTests
 
 /// <summary>A store whose batch transactions fail in their apply step, as a full disk or a lost connection would, a given
 /// number of times; everything else goes to the real store.</summary>
-internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatchStore
+internal sealed class FailingStore(EventStore inner) : IEventStore, IEventBatchStore
 {
     public int FailApplies { get; set; }
 
@@ -764,7 +765,7 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
     public bool RefuseDeadLetters { get; set; }
 
     public Task<T> InTransactionAsync<T>(IReadOnlyCollection<string> chargerIds, Func<IEventStoreTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        ((IEventBatchStore)inner).InTransactionAsync(chargerIds, tx => work(new Failing(tx, this)), cancellationToken);
+        inner.InTransactionAsync(chargerIds, tx => work(new Failing(tx, this)), cancellationToken);
 
     private sealed class Failing(IEventStoreTransaction tx, FailingStore owner) : IEventStoreTransaction
     {
@@ -791,16 +792,8 @@ internal sealed class FailingStore(IEventStore inner) : IEventStore, IEventBatch
             owner.RefuseDeadLetters && deadLetters.Count > 0 ? throw new InjectedStoreFailure("injected: the store is failing") : tx.AddDeadLettersAsync(deadLetters, ct);
     }
 
-    public Task<AppendResult> AppendAsync(StoredEvent storedEvent, CancellationToken ct) => inner.AppendAsync(storedEvent, ct);
-    public Task<SequenceState> GetSequenceStateAsync(string chargerId, CancellationToken ct) => inner.GetSequenceStateAsync(chargerId, ct);
-    public Task ApplyAsync(IReadOnlyList<ProjectionChange> changes, CancellationToken ct) => inner.ApplyAsync(changes, ct);
-    public Task TouchAsync(string chargerId, DateTimeOffset seenAt, CancellationToken ct) => inner.TouchAsync(chargerId, seenAt, ct);
     public Task SetStatusAsync(string chargerId, bool online, DateTimeOffset at, CancellationToken ct) => inner.SetStatusAsync(chargerId, online, at, ct);
-    public Task RecordGapAsync(SeqGap gap, CancellationToken ct) => inner.RecordGapAsync(gap, ct);
-    public Task SkipLostAsync(string chargerId, long fromSeq, long toSeq, DateTimeOffset at, CancellationToken ct) => inner.SkipLostAsync(chargerId, fromSeq, toSeq, at, ct);
-    public Task<IReadOnlyList<SeqGap>> CloseGapsAsync(string chargerId, long appliedSeq, DateTimeOffset closedAt, CancellationToken ct) => inner.CloseGapsAsync(chargerId, appliedSeq, closedAt, ct);
     public Task<IReadOnlyList<SeqGap>> ListGapsAsync(string? chargerId, bool openOnly, CancellationToken ct) => inner.ListGapsAsync(chargerId, openOnly, ct);
-    public Task AddDeadLetterAsync(DeadLetter deadLetter, CancellationToken ct) => inner.AddDeadLetterAsync(deadLetter, ct);
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(int limit, CancellationToken ct) => inner.ListDeadLettersAsync(limit, ct);
     public Task<ChargerView?> GetChargerAsync(string chargerId, CancellationToken ct) => inner.GetChargerAsync(chargerId, ct);
     public Task<IReadOnlyList<ChargerView>> ListChargersAsync(CancellationToken ct) => inner.ListChargersAsync(ct);

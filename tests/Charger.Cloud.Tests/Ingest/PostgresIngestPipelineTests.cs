@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.Store.Postgres;
 using Charger.Cloud.Tests.Support;
@@ -15,7 +16,7 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
     /// <inheritdoc />
     protected override int FuzzMessages => 20_000;
 
-    protected override async Task<IEventStore> CreateStoreAsync()
+    protected override async Task<EventStore> CreateStoreAsync()
     {
         _db = await PostgresStoreFixture.CreateAsync(Clock);
         return _db.Events;
@@ -40,7 +41,7 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
             var applied = new AppliedEventsSignal();
             IngestPipeline[] receivers =
             [
-                NewPipeline(new IngestOptions(), applied: applied), NewPipeline(new IngestOptions(), new PostgresEventStore(second), applied),
+                NewPipeline(new IngestOptions(), applied: applied), NewPipeline(new IngestOptions(), new EventStore(second), applied),
             ];
             var feed = (IEventFeed)Store;
             var seen = new List<FeedEvent>();
@@ -112,7 +113,7 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
             {
                 var database = new PostgresDatabase(_db!.ConnectionString);
                 others.Add(database);
-                receivers.Add(NewPipeline(new IngestOptions(), new PostgresEventStore(database)));
+                receivers.Add(NewPipeline(new IngestOptions(), new EventStore(database)));
             }
 
             var envelopes = Enumerable.Range(1, count)
@@ -157,7 +158,7 @@ public sealed class PostgresIngestPipelineTests : IngestPipelineTests
             {
                 var database = new PostgresDatabase(_db!.ConnectionString);
                 others.Add(database);
-                receivers.Add(NewPipeline(new IngestOptions(), new PostgresEventStore(database)));
+                receivers.Add(NewPipeline(new IngestOptions(), new EventStore(database)));
             }
 
             // Three chargers; every event delivered twice (a redelivery after a receiver's restart), shuffled, and dealt in

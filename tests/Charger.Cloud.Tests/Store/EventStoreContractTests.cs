@@ -1,21 +1,23 @@
 using Charger.Cloud.Core;
+using Charger.Cloud.Store;
 using Charger.Cloud.Tests.Support;
 using Charger.Protocol;
+using Charger.Testing;
 
 namespace Charger.Cloud.Tests.Store;
 
 /// <summary>
-/// What every <see cref="IEventStore"/> adapter must do. Each adapter runs these through a subclass that creates a fresh,
-/// real store per test (SQLite now; PostgreSQL later).
+/// What the event store must do on every database. Each database runs these through a subclass that creates a fresh,
+/// real store per test (SQLite and PostgreSQL); single-row writes go through the batch path (<see cref="EventStoreWrites"/>).
 /// </summary>
 public abstract class EventStoreContractTests : IAsyncLifetime
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
 
-    protected IEventStore Store { get; private set; } = null!;
+    protected EventStore Store { get; private set; } = null!;
 
     /// <summary>A fresh, empty store.</summary>
-    protected abstract Task<IEventStore> CreateStoreAsync();
+    protected abstract Task<EventStore> CreateStoreAsync();
 
     /// <summary>Releases what <see cref="CreateStoreAsync"/> created.</summary>
     protected abstract Task DestroyStoreAsync();

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Charger.Cloud.Core;
@@ -59,7 +60,7 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
 
         await using var db = new PostgresDatabase(_connectionString);
         await db.InitializeAsync(Ct);
-        var store = new PostgresEventStore(db);
+        var store = new EventStore(db);
 
         Assert.Equal(PostgresSchema.LatestVersion, await db.GetSchemaVersionAsync(Ct));
         var gap = Assert.Single(await store.ListGapsAsync("CP-1", openOnly: true, Ct));
@@ -94,7 +95,7 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
     public async Task Event_data_is_kept_byte_for_byte()
     {
         await using var db = new PostgresDatabase(_connectionString);
-        var store = new PostgresEventStore(db);
+        var store = new EventStore(db);
         const string data = """{ "z":1,  "a" : [1.50, "é"] ,"dup":1,"dup":2 }""";
         var e = new StoredEvent("CP-1", 1, Guid.NewGuid(), "counters", Events.T0, Events.T0, data);
 
@@ -156,7 +157,7 @@ public sealed class PostgresEventStoreRaceTests : IAsyncLifetime
         await using (var append = new Npgsql.NpgsqlCommand(
             "SELECT pg_advisory_xact_lock_shared(@space, hashtext('CP-1'))", other, tx))
         {
-            append.Parameters.AddWithValue("space", PostgresEventStore.ChargerLockSpace);
+            append.Parameters.AddWithValue("space", PostgresDialect.ChargerLockSpace);
             await append.ExecuteNonQueryAsync();
         }
 

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.Tests.Support;
 
@@ -8,7 +9,7 @@ public sealed class PostgresEventStoreContractTests : EventStoreContractTests
 {
     private PostgresStoreFixture? _fixture;
 
-    protected override async Task<IEventStore> CreateStoreAsync()
+    protected override async Task<EventStore> CreateStoreAsync()
     {
         _fixture = await PostgresStoreFixture.CreateAsync();
         return _fixture.Events;

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.Store.Sqlite;
 using Charger.Cloud.Tests.Support;
@@ -66,7 +67,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         using var db = new SqliteDatabase(path);
         await db.InitializeAsync(Ct);
-        var store = new SqliteEventStore(db);
+        var store = new EventStore(db);
 
         Assert.Equal(SqliteSchema.LatestVersion, await db.GetSchemaVersionAsync(Ct));
         var gap = Assert.Single(await store.ListGapsAsync("CP-1", openOnly: true, Ct));
@@ -102,11 +103,11 @@ public sealed class SqliteDatabaseTests : IDisposable
         var e = Events.Boot("CP-1", 1);
         using (var db = new SqliteDatabase(path))
         {
-            await new SqliteEventStore(db).AppendAsync(e.Stored(), Ct);
+            await new EventStore(db).AppendAsync(e.Stored(), Ct);
         }
 
         using var reopened = new SqliteDatabase(path);
-        var read = await new SqliteEventStore(reopened).QueryEventsAsync(new EventQuery("CP-1"), Ct);
+        var read = await new EventStore(reopened).QueryEventsAsync(new EventQuery("CP-1"), Ct);
         Assert.Equal(e.Id, Assert.Single(read).Id);
     }
 
@@ -114,7 +115,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     public async Task Reads_run_while_a_write_transaction_is_open()
     {
         using var db = new SqliteDatabase(_dir.File("cloud.db"));
-        var store = new SqliteEventStore(db);
+        var store = new EventStore(db);
         await store.AppendAsync(Events.Boot("CP-1", 1).Stored(), Ct);
         var inWrite = new TaskCompletionSource();
         var release = new TaskCompletionSource();
@@ -134,9 +135,9 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Single(read);
     }
 
-    private static Task<string> Pragma(SqliteConnection c, SqliteTransaction tx, string name) => Scalar(c, tx, $"PRAGMA {name}");
+    private static Task<string> Pragma(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, string name) => Scalar(c, tx, $"PRAGMA {name}");
 
-    private static async Task<string> Scalar(SqliteConnection c, SqliteTransaction tx, string sql)
+    private static async Task<string> Scalar(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, string sql)
     {
         await using var cmd = c.CreateCommand();
         cmd.Transaction = tx;

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Core;
 using Charger.Cloud.Tests.Support;
 
@@ -8,10 +9,10 @@ public sealed class SqliteEventStoreContractTests : EventStoreContractTests
 {
     private SqliteStoreFixture? _fixture;
 
-    protected override Task<IEventStore> CreateStoreAsync()
+    protected override Task<EventStore> CreateStoreAsync()
     {
         _fixture = new SqliteStoreFixture();
-        return Task.FromResult<IEventStore>(_fixture.Events);
+        return Task.FromResult(_fixture.Events);
     }
 
     protected override Task DestroyStoreAsync()

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Store.Postgres;
 using Charger.Testing;
 
@@ -11,8 +12,8 @@ public sealed class PostgresStoreFixture : IAsyncDisposable
         Schema = schema;
         ConnectionString = connectionString;
         Database = new PostgresDatabase(connectionString);
-        Events = new PostgresEventStore(Database);
-        Credentials = new PostgresChargerCredentialStore(Database, time);
+        Events = new EventStore(Database);
+        Credentials = new ChargerCredentialStore(Database, time);
     }
 
     public string Schema { get; }
@@ -22,9 +23,9 @@ public sealed class PostgresStoreFixture : IAsyncDisposable
 
     public PostgresDatabase Database { get; }
 
-    public PostgresEventStore Events { get; }
+    public EventStore Events { get; }
 
-    public PostgresChargerCredentialStore Credentials { get; }
+    public ChargerCredentialStore Credentials { get; }
 
     public static async Task<PostgresStoreFixture> CreateAsync(TimeProvider? time = null)
     {

@@ -1,3 +1,4 @@
+using Charger.Cloud.Store;
 using Charger.Cloud.Store.Sqlite;
 
 namespace Charger.Cloud.Tests.Support;
@@ -10,17 +11,17 @@ public sealed class SqliteStoreFixture : IDisposable
     public SqliteStoreFixture(TimeProvider? time = null)
     {
         Database = new SqliteDatabase(_dir.File("cloud.db"));
-        Events = new SqliteEventStore(Database);
-        Credentials = new SqliteChargerCredentialStore(Database, time ?? TimeProvider.System);
+        Events = new EventStore(Database);
+        Credentials = new ChargerCredentialStore(Database, time ?? TimeProvider.System);
     }
 
     public string DirectoryPath => _dir.Path;
 
     public SqliteDatabase Database { get; }
 
-    public SqliteEventStore Events { get; }
+    public EventStore Events { get; }
 
-    public SqliteChargerCredentialStore Credentials { get; }
+    public ChargerCredentialStore Credentials { get; }
 
     public void Dispose()
     {
