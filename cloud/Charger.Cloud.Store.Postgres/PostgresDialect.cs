@@ -31,6 +31,9 @@ public sealed class PostgresDialect : SqlDialect
     /// <summary>A transaction-scoped advisory lock: receivers starting together queue on it, and each then sees the version the first one left.</summary>
     public override string? MigrationLockSql => $"SELECT pg_advisory_xact_lock({PostgresSchema.MigrationLockKey})";
 
+    /// <summary>One statement for many rows saves a round trip per row.</summary>
+    public override bool ManyRowsPerStatement => true;
+
     /// <inheritdoc />
     public override object Time(DateTimeOffset time) => AsStored(time);
 

@@ -190,46 +190,35 @@ public sealed class EventStore(StoreDatabase database) : IEventStore, IEventBatc
 
         private SqlDialect Dialect => store.Dialect;
 
+        /// <summary>One correlated lookup per charger, so each <c>MAX(seq)</c> is one index probe (a <c>GROUP BY</c> over an <c>IN</c> list reads every stored event of the chargers).</summary>
         public async Task<IReadOnlyDictionary<string, SequenceState>> GetSequenceStatesAsync(IReadOnlyCollection<string> chargerIds, CancellationToken cancellationToken)
         {
-            var applied = new Dictionary<string, long>(StringComparer.Ordinal);
-            var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+            var states = new Dictionary<string, SequenceState>(StringComparer.Ordinal);
             foreach (var chunk in chargerIds.Distinct(StringComparer.Ordinal).Chunk(Sql.RowsPerStatement))
             {
-                var (list, keys) = Sql.In(chunk);
-                foreach (var (id, seq) in await Sql.QueryAsync(c, tx, $"SELECT charger_id, applied_seq FROM chargers WHERE charger_id IN {list}",
-                    r => (r.GetString(0), r.GetInt64(1)), cancellationToken, keys))
+                var (values, parameters) = Sql.Values(chunk, id => [id]);
+                foreach (var (id, state) in await Sql.QueryAsync(c, tx,
+                    $"""
+                    SELECT k.column1,
+                           (SELECT ch.applied_seq FROM chargers ch WHERE ch.charger_id = k.column1),
+                           (SELECT MAX(e.seq) FROM events e WHERE e.charger_id = k.column1)
+                      FROM (VALUES {values}) AS k
+                    """,
+                    r => (r.GetString(0), new SequenceState(r.IsDBNull(1) ? 0 : r.GetInt64(1), r.IsDBNull(2) ? 0 : r.GetInt64(2))), cancellationToken, parameters))
                 {
-                    applied[id] = seq;
-                }
-
-                foreach (var (id, seq) in await Sql.QueryAsync(c, tx, $"SELECT charger_id, MAX(seq) FROM events WHERE charger_id IN {list} GROUP BY charger_id",
-                    r => (r.GetString(0), r.GetInt64(1)), cancellationToken, keys))
-                {
-                    stored[id] = seq;
+                    states[id] = state;
                 }
             }
 
-            return chargerIds.Distinct(StringComparer.Ordinal).ToDictionary(
-                id => id,
-                id => new SequenceState(applied.GetValueOrDefault(id), stored.GetValueOrDefault(id)),
-                StringComparer.Ordinal);
+            return states;
         }
 
         public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
         {
             var results = new AppendResult[events.Count];
-            var inserted = new HashSet<(string, long)>();
-            foreach (var chunk in events.Chunk(Sql.RowsPerStatement))
-            {
-                var (values, parameters) = Sql.Values(chunk, e => [e.ChargerId, e.Seq, Dialect.Id(e.Id), e.Type, Dialect.Time(e.Ts), Dialect.Time(e.ReceivedAt), e.DataJson]);
-                foreach (var key in await Sql.QueryAsync(c, tx,
-                    $"INSERT INTO events ({EventColumns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING charger_id, seq",
-                    r => (r.GetString(0), r.GetInt64(1)), cancellationToken, parameters))
-                {
-                    inserted.Add(key);
-                }
-            }
+            var inserted = (await Sql.InsertRowsAsync(c, tx, Dialect, $"INSERT INTO events ({EventColumns})", "ON CONFLICT DO NOTHING RETURNING charger_id, seq", events,
+                e => [e.ChargerId, e.Seq, Dialect.Id(e.Id), e.Type, Dialect.Time(e.Ts), Dialect.Time(e.ReceivedAt), e.DataJson],
+                r => (r.GetString(0), r.GetInt64(1)), cancellationToken)).ToHashSet();
 
             var others = new List<int>();
             for (var i = 0; i < events.Count; i++)
@@ -259,18 +248,10 @@ public sealed class EventStore(StoreDatabase database) : IEventStore, IEventBatc
             var byId = new Dictionary<Guid, (string ChargerId, long Seq)>();
             foreach (var chunk in others.Chunk(Sql.RowsPerStatement))
             {
-                var where = new StringBuilder();
-                var parameters = new List<(string, object?)>();
-                for (var k = 0; k < chunk.Length; k++)
-                {
-                    var e = events[chunk[k]];
-                    where.Append(k == 0 ? string.Empty : " OR ").Append(CultureInfo.InvariantCulture, $"(charger_id = @c{k} AND seq = @s{k})");
-                    parameters.Add(($"@c{k}", e.ChargerId));
-                    parameters.Add(($"@s{k}", e.Seq));
-                }
-
-                foreach (var (key, id) in await Sql.QueryAsync(c, tx, $"SELECT charger_id, seq, event_id FROM events WHERE {where}",
-                    r => ((r.GetString(0), r.GetInt64(1)), r.GetGuid(2)), cancellationToken, [.. parameters]))
+                var (keys, parameters) = Sql.Values(chunk, i => [events[i].ChargerId, events[i].Seq]);
+                foreach (var (key, id) in await Sql.QueryAsync(c, tx,
+                    $"SELECT e.charger_id, e.seq, e.event_id FROM (VALUES {keys}) AS k JOIN events e ON e.charger_id = k.column1 AND e.seq = k.column2",
+                    r => ((r.GetString(0), r.GetInt64(1)), r.GetGuid(2)), cancellationToken, parameters))
                 {
                     bySeq[key] = id;
                 }
@@ -302,16 +283,10 @@ public sealed class EventStore(StoreDatabase database) : IEventStore, IEventBatc
             }
         }
 
-        public async Task RecordGapsAsync(IReadOnlyList<SeqGap> gaps, CancellationToken cancellationToken)
-        {
-            foreach (var chunk in gaps.Chunk(Sql.RowsPerStatement))
-            {
-                var (values, parameters) = Sql.Values(chunk, g => [g.ChargerId, g.FromSeq, g.ToSeq, Dialect.Time(g.DetectedAt), Dialect.Time(g.ClosedAt)]);
-                await Sql.ExecuteAsync(c, tx,
-                    $"INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at) VALUES {values} ON CONFLICT (charger_id, from_seq) DO NOTHING",
-                    cancellationToken, parameters);
-            }
-        }
+        public Task RecordGapsAsync(IReadOnlyList<SeqGap> gaps, CancellationToken cancellationToken) =>
+            Sql.InsertRowsAsync<SeqGap, bool>(c, tx, Dialect, "INSERT INTO seq_gaps (charger_id, from_seq, to_seq, detected_at, closed_at)",
+                "ON CONFLICT (charger_id, from_seq) DO NOTHING", gaps,
+                g => [g.ChargerId, g.FromSeq, g.ToSeq, Dialect.Time(g.DetectedAt), Dialect.Time(g.ClosedAt)], null, cancellationToken);
 
         /// <summary>
         /// Each run of consecutive seqs of one charger is one conditional move of its applied seq (to the run's last seq,
@@ -449,31 +424,19 @@ public sealed class EventStore(StoreDatabase database) : IEventStore, IEventBatc
             return closing.OrderBy(g => g.ChargerId, StringComparer.Ordinal).ThenBy(g => g.FromSeq).Select(g => g with { ClosedAt = at }).ToList();
         }
 
-        public async Task TouchAsync(IReadOnlyCollection<string> chargerIds, DateTimeOffset seenAt, CancellationToken cancellationToken)
+        public Task TouchAsync(IReadOnlyCollection<string> chargerIds, DateTimeOffset seenAt, CancellationToken cancellationToken)
         {
             var at = Dialect.Time(seenAt);
-            foreach (var chunk in chargerIds.Distinct(StringComparer.Ordinal).Chunk(Sql.RowsPerStatement))
-            {
-                var (values, parameters) = Sql.Values(chunk, id => [id, at, at, false, 0L]);
-                await Sql.ExecuteAsync(c, tx,
-                    $"""
-                    INSERT INTO chargers (charger_id, first_seen, last_seen, online, applied_seq) VALUES {values}
-                    ON CONFLICT (charger_id) DO UPDATE SET {KeepLaterLastSeen}
-                    """, cancellationToken, parameters);
-            }
+            return Sql.InsertRowsAsync<string, bool>(c, tx, Dialect, "INSERT INTO chargers (charger_id, first_seen, last_seen, online, applied_seq)",
+                $"ON CONFLICT (charger_id) DO UPDATE SET {KeepLaterLastSeen}", chargerIds.Distinct(StringComparer.Ordinal).ToList(),
+                id => [id, at, at, false, 0L], null, cancellationToken);
         }
 
-        public async Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
-        {
-            foreach (var chunk in deadLetters.Chunk(Sql.RowsPerStatement))
-            {
-                var (values, parameters) = Sql.Values(chunk, d =>
-                    [Dialect.Text(d.Topic), d.ChargerId, d.Reason, Dialect.Text(d.Detail), Dialect.Text(d.Payload), d.PayloadBytes, Dialect.Time(d.ReceivedAt)]);
-                await Sql.ExecuteAsync(c, tx,
-                    $"INSERT INTO dead_letters (topic, charger_id, reason, detail, payload, payload_bytes, received_at) VALUES {values}",
-                    cancellationToken, parameters);
-            }
-        }
+        public Task AddDeadLettersAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken) =>
+            Sql.InsertRowsAsync<DeadLetter, bool>(c, tx, Dialect, "INSERT INTO dead_letters (topic, charger_id, reason, detail, payload, payload_bytes, received_at)",
+                string.Empty, deadLetters,
+                d => [Dialect.Text(d.Topic), d.ChargerId, d.Reason, Dialect.Text(d.Detail), Dialect.Text(d.Payload), d.PayloadBytes, Dialect.Time(d.ReceivedAt)],
+                null, cancellationToken);
     }
 
     private ChargerView ReadCharger(DbDataReader r) => new()

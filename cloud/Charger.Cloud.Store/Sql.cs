@@ -127,6 +127,68 @@ internal static class Sql
         return (text.ToString(), [.. parameters]);
     }
 
+    /// <summary>
+    /// Inserts <paramref name="rows"/> with <c><paramref name="insert"/> VALUES (...) <paramref name="tail"/></c> and reads what
+    /// the statement returns (with <paramref name="read"/>; null for nothing): one statement per
+    /// <see cref="RowsPerStatement"/> rows where the dialect says so (<see cref="SqlDialect.ManyRowsPerStatement"/>),
+    /// otherwise one prepared statement run once per row.
+    /// </summary>
+    public static async Task<List<T>> InsertRowsAsync<TRow, T>(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string insert, string tail,
+        IReadOnlyList<TRow> rows, Func<TRow, object?[]> columns, Func<DbDataReader, T>? read, CancellationToken cancellationToken)
+    {
+        var result = new List<T>();
+        if (rows.Count == 0)
+        {
+            return result;
+        }
+
+        if (dialect.ManyRowsPerStatement)
+        {
+            foreach (var chunk in rows.Chunk(RowsPerStatement))
+            {
+                var (values, parameters) = Values(chunk, columns);
+                var sql = $"{insert} VALUES {values} {tail}";
+                if (read is null)
+                {
+                    await ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
+                }
+                else
+                {
+                    result.AddRange(await QueryAsync(connection, transaction, sql, read, cancellationToken, parameters));
+                }
+            }
+
+            return result;
+        }
+
+        var width = columns(rows[0]).Length;
+        var names = Enumerable.Range(0, width).Select(j => string.Create(CultureInfo.InvariantCulture, $"@p{j}")).ToArray();
+        await using var command = Command(connection, transaction, $"{insert} VALUES ({string.Join(", ", names)}) {tail}",
+            [.. names.Select(n => (n, (object?)null))]);
+        foreach (var row in rows)
+        {
+            var values = columns(row);
+            for (var j = 0; j < width; j++)
+            {
+                command.Parameters[j].Value = values[j] ?? DBNull.Value;
+            }
+
+            if (read is null)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                result.Add(read(reader));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>An <c>IN</c> list for <paramref name="values"/>: <c>(@k0, @k1)</c> (at most <see cref="RowsPerStatement"/>).</summary>
     public static (string List, (string Name, object? Value)[] Parameters) In<T>(IReadOnlyList<T> values)
     {

@@ -23,6 +23,13 @@ public abstract class SqlDialect
     /// <summary>Run first in the migrating transaction so receivers starting together migrate one at a time; null when the database serialises writers itself.</summary>
     public abstract string? MigrationLockSql { get; }
 
+    /// <summary>
+    /// True when many rows are best written by one statement with a <c>VALUES</c> list of them all (a round trip saved per
+    /// row); false when one prepared statement run once per row is cheaper (an in-process database whose driver binds
+    /// parameters by name in linear time, so a statement of thousands of parameters costs quadratic time).
+    /// </summary>
+    public abstract bool ManyRowsPerStatement { get; }
+
     /// <summary>A time as a parameter value (UTC, millisecond precision on both).</summary>
     public abstract object Time(DateTimeOffset time);
 

@@ -288,6 +288,36 @@ public abstract class EventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_transaction_of_more_rows_than_one_statement_takes_stores_touches_and_dead_letters_every_row_once()
+    {
+        // 2,500 events of 1,250 chargers (two each), written past the 1,000-row statement limit; then the same again with
+        // one of them changed: 2,499 duplicates and one conflict, in the order given.
+        var chargers = Enumerable.Range(0, 1250).Select(i => $"CP-{i:D4}").ToArray();
+        var events = chargers.SelectMany(id => new[] { Events.Counters(id, 1).Stored(), Events.Counters(id, 2).Stored() }).ToList();
+        var letters = Enumerable.Range(0, 1500).Select(i => new DeadLetter("ev/v1/CP-0000/events", "CP-0000", "MalformedJson", $"detail {i}", "{", 1, Events.T0)).ToList();
+
+        var first = await Store.InTransactionAsync(chargers, async tx =>
+        {
+            var stored = await tx.AppendAsync(events, Ct);
+            await tx.TouchAsync(chargers, Events.T0.AddHours(1), Ct);
+            await tx.AddDeadLettersAsync(letters, Ct);
+            return stored;
+        }, Ct);
+        var again = events.Select((e, i) => i == 1700 ? e with { Id = Guid.NewGuid() } : e).ToList();
+        var second = await Store.InTransactionAsync(chargers, async tx => (await tx.AppendAsync(again, Ct), await tx.GetSequenceStatesAsync(chargers, Ct)), Ct);
+
+        Assert.All(first, r => Assert.Equal(AppendOutcome.Stored, r.Outcome));
+        Assert.Equal(2499, second.Item1.Count(r => r.Outcome == AppendOutcome.Duplicate));
+        Assert.Equal(AppendOutcome.Conflict, second.Item1[1700].Outcome);
+        Assert.All(chargers, id => Assert.Equal(new SequenceState(0, 2), second.Item2[id]));
+        var listed = await Store.ListChargersAsync(Ct);
+        Assert.Equal(chargers, listed.Select(c => c.ChargerId).ToArray());
+        Assert.All(listed, c => Assert.Equal(Events.T0.AddHours(1), c.LastSeen));
+        var dead = await Store.ListDeadLettersAsync(2000, Ct);
+        Assert.Equal(letters.Select(d => d.Detail).Reverse(), dead.Select(d => d.Detail));
+    }
+
+    [Fact]
     public async Task Health_check_passes_on_a_working_store()
     {
         await Store.CheckHealthAsync(Ct);
