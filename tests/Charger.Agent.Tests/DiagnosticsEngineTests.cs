@@ -334,6 +334,7 @@ public sealed class DiagnosticsEngineTests
     {
         public bool Failing { get; set; }
         public JournalStats Stats => inner.Stats;
+        public string? RecoveredFrom => inner.RecoveredFrom;
         public ValueTask<Envelope?> AppendAsync(string type, System.Text.Json.JsonElement data, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
             Failing ? throw new JournalStorageException("disk full") { DiskFull = true } : inner.AppendAsync(type, data, timestamp, cancellationToken);
         public ValueTask<IReadOnlyList<Envelope>> ReadPendingAsync(long afterSeq, int max, CancellationToken cancellationToken) => inner.ReadPendingAsync(afterSeq, max, cancellationToken);

@@ -41,6 +41,12 @@ public interface IJournal : IAsyncDisposable
 
     /// <summary>Current figures of the journal.</summary>
     JournalStats Stats { get; }
+
+    /// <summary>
+    /// Where a journal found corrupt at open was moved aside (numbering then went on above its reserved high-water mark,
+    /// and what the cloud had not received from it is lost); null when the journal opened whole.
+    /// </summary>
+    string? RecoveredFrom { get; }
 }
 
 /// <summary>A history query. Null members do not filter.</summary>

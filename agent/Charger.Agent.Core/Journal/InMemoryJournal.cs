@@ -10,6 +10,9 @@ public sealed class InMemoryJournal : IJournal
     private readonly string _chargerId;
     private readonly JournalOptions _options;
     private readonly List<Envelope> _events = [];
+
+    /// <inheritdoc />
+    public string? RecoveredFrom => null;
     private readonly Queue<byte[]> _telemetry = new();
     private readonly Dictionary<string, string> _state = new(StringComparer.Ordinal);
     private long _lastSeq;

@@ -115,7 +115,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         var identity = Board.Identity;
         // After a corrupt journal was moved aside, numbering went on above the reserved high-water mark: whatever the
         // cloud has not received below it is gone, and the boot event says so.
-        var lostUpTo = Journal is SqliteJournal { RecoveredFrom: not null } ? Journal.Stats.LastSeq : (long?)null;
+        var lostUpTo = Journal.RecoveredFrom is not null ? Journal.Stats.LastSeq : (long?)null;
         await Engine.BootAsync(new BootData
         {
             LostUpToSeq = lostUpTo,
@@ -125,7 +125,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             Model = identity.Model,
             Serial = identity.Serial,
         }, commissioned, cancellationToken).ConfigureAwait(false);
-        if (Journal is SqliteJournal { RecoveredFrom: { } movedTo })
+        if (Journal.RecoveredFrom is { } movedTo)
         {
             await Engine.ReportStorageIncidentAsync($"journal was corrupt; moved to {movedTo}; unsent events in it are lost", cancellationToken).ConfigureAwait(false);
         }
