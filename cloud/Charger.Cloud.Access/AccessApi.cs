@@ -1,3 +1,4 @@
+using Charger.Cloud.Http;
 using System.Globalization;
 using Charger.Cloud.Access.Data;
 using Charger.Cloud.AfterSales;
@@ -11,6 +12,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.OpenApi;
 
 namespace Charger.Cloud.Access;
 
@@ -46,7 +48,13 @@ public static partial class AccessApi
 
         var users = endpoints.MapGroup("/api/v1/users").WithTags("Access");
         users.MapGet("/", ListUsersAsync).RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.TechnicalSupport, Roles.Auditor))
-            .WithSummary("Users").WithDescription("Every user (id, name, role, team, active); filters role, team, active.");
+            .WithSummary("Users").WithDescription("A page of users (id, name, role, team, active), by id unless sorted otherwise.")
+            .Produces<Page<UserDto>>().ProducesValidationProblem()
+            .WithQueryParameters(
+                ("role", JsonSchemaType.String, null, "Only this role's."),
+                ("team", JsonSchemaType.String, null, "Only this team's."),
+                ("active", JsonSchemaType.Boolean, null, "true: enabled users; false: disabled ones."))
+            .WithListParameters(UserSort);
         users.MapGet("/{id}", GetUserAsync).RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Supervisor, Roles.TechnicalSupport, Roles.Auditor))
             .WithSummary("One user");
         users.MapPost("/", CreateUserAsync).RequireAuthorization(Policies.ManageUsers)
@@ -197,15 +205,41 @@ public static partial class AccessApi
         }
     }
 
-    internal static async Task<Results<Ok<List<UserDto>>, ValidationProblem>> ListUsersAsync(
-        string? role, string? team, bool? active, UserStore users, CancellationToken ct)
+    private static readonly SortKeys<UserRow> UserSort = new SortKeys<UserRow>("userId", u => u.UserId)
+        .Add("userId", u => u.UserId).Add("displayName", u => u.DisplayName).Add("role", u => u.Role).Add("team", u => u.Team).Add("active", u => u.Active);
+
+    private static readonly CsvColumn<UserDto>[] UserColumns =
+    [
+        new("userId", u => u.UserId), new("displayName", u => u.DisplayName), new("role", u => u.Role), new("team", u => u.Team), new("active", u => u.Active ? "true" : "false"),
+    ];
+
+    /// <summary>The users list's filters (query parameters).</summary>
+    internal sealed record UserQuery(string? Role = null, string? Team = null, string? Active = null);
+
+    internal static async Task<IResult> ListUsersAsync([AsParameters] UserQuery query, [AsParameters] ListQuery listQuery, UserStore users, CancellationToken ct)
     {
-        if (role is not null && !Roles.IsKnown(role))
+        if (query.Role is not null && !Roles.IsKnown(query.Role))
         {
             return Invalid("role", $"must be one of {string.Join(", ", Roles.All)}");
         }
 
-        return TypedResults.Ok((await users.ListAsync(role, team, active, ct)).Select(UserDto.From).ToList());
+        bool? active = null;
+        if (query.Active is not null)
+        {
+            if (!bool.TryParse(query.Active, out var parsed))
+            {
+                return Invalid("active", "is true or false");
+            }
+
+            active = parsed;
+        }
+
+        if (!ListRequest.TryRead(listQuery, UserSort, out var list, out var problem))
+        {
+            return problem!;
+        }
+
+        return await users.QueryAsync(query.Role, query.Team, active, q => ListResponse.PageAsync(q, UserSort, list, u => UserDto.From(UserStore.ToMember(u)), UserColumns, "users.csv", ct), ct);
     }
 
     internal static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetUserAsync(string id, UserStore users, CancellationToken ct) =>
@@ -402,7 +436,7 @@ public static partial class AccessApi
     }
 
     internal static ValidationProblem Invalid(string field, string why) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [$"'{field}' {why}."] });
+        ApiProblems.Invalid(field, $"'{field}' {why}.");
 
     internal static ProblemHttpResult Problem(AccessConflictException ex) => ex.NotFound
         ? TypedResults.Problem(title: "Not found", detail: ex.Message, statusCode: StatusCodes.Status404NotFound)

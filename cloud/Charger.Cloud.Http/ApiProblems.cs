@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Charger.Cloud.Http;
 
@@ -7,27 +7,9 @@ namespace Charger.Cloud.Http;
 public static class ApiProblems
 {
     /// <summary>A validation problem naming the wrong field (a body property or a query parameter).</summary>
-    public static IResult Field(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    public static IResult Field(string field, string message) => Invalid(field, message);
 
-    /// <summary>A query parameter given at most once and not empty; null when absent.</summary>
-    public static bool TrySingle(IQueryCollection query, string name, out string? value, out IResult? problem)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        value = null;
-        problem = null;
-        if (!query.TryGetValue(name, out StringValues values))
-        {
-            return true;
-        }
-
-        if (values.Count != 1 || string.IsNullOrEmpty(values[0]))
-        {
-            problem = Field(name, $"'{name}' must be given once, not empty.");
-            return false;
-        }
-
-        value = values[0];
-        return true;
-    }
+    /// <summary>The same, typed for an endpoint that declares its results.</summary>
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: $"Invalid field '{field}'");
 }

@@ -17,23 +17,16 @@ public sealed record ListRequest(int Offset, int Limit, string Sort, bool Descen
 
     /// <summary>
     /// Reads the list parameters of <paramref name="query"/> for an endpoint sorting by <paramref name="sortKeys"/> (and by
-    /// their default when none is asked); a wrong one is a validation problem naming it.
+    /// their default when none is asked); a wrong one (a parameter given twice included) is a validation problem naming it.
     /// </summary>
-    public static bool TryRead<T>(IQueryCollection query, SortKeys<T> sortKeys, out ListRequest request, out IResult? problem)
+    public static bool TryRead<T>(ListQuery query, SortKeys<T> sortKeys, out ListRequest request, out IResult? problem)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(sortKeys);
         var defaultSort = sortKeys.Default;
         request = new ListRequest(0, DefaultLimit, defaultSort.TrimStart('-'), defaultSort.StartsWith('-'), false);
         problem = null;
-        if (!ApiProblems.TrySingle(query, "offset", out var offsetText, out problem)
-            || !ApiProblems.TrySingle(query, "limit", out var limitText, out problem)
-            || !ApiProblems.TrySingle(query, "sort", out var sortText, out problem)
-            || !ApiProblems.TrySingle(query, "format", out var formatText, out problem))
-        {
-            return false;
-        }
-
+        var (offsetText, limitText, sortText, formatText) = (query.Offset, query.Limit, query.Sort, query.Format);
         var offset = 0;
         if (offsetText is not null && (!int.TryParse(offsetText, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
         {
@@ -73,15 +66,40 @@ public sealed record ListRequest(int Offset, int Limit, string Sort, bool Descen
 }
 
 /// <summary>
+/// The list parameters as a request gives them, bound with <c>[AsParameters]</c> beside the endpoint's own filter record;
+/// read them with <see cref="ListRequest.TryRead{T}"/>. Text, so a wrong value is answered with its field.
+/// </summary>
+public sealed record ListQuery(string? Offset = null, string? Limit = null, string? Sort = null, string? Format = null);
+
+/// <summary>
 /// The keys a list can be sorted by, each with the column it orders by (translated to SQL), the sort when none is asked
 /// (<c>-key</c> for descending), and the unique column that breaks ties in the same direction, so pages are stable.
 /// </summary>
-public sealed class SortKeys<T>(string defaultSort, Expression<Func<T, long>> tieBreaker)
+public sealed class SortKeys<T>
 {
     private readonly Dictionary<string, Func<IQueryable<T>, bool, IOrderedQueryable<T>>> _keys = new(StringComparer.Ordinal);
+    private readonly Func<IOrderedQueryable<T>, bool, IOrderedQueryable<T>> _thenBy;
+
+    /// <summary>Keys of rows whose unique number is <paramref name="tieBreaker"/>.</summary>
+    public SortKeys(string defaultSort, Expression<Func<T, long>> tieBreaker)
+        : this(defaultSort, (q, descending) => descending ? q.ThenByDescending(tieBreaker) : q.ThenBy(tieBreaker))
+    {
+    }
+
+    /// <summary>Keys of rows whose unique text is <paramref name="tieBreaker"/>.</summary>
+    public SortKeys(string defaultSort, Expression<Func<T, string>> tieBreaker)
+        : this(defaultSort, (q, descending) => descending ? q.ThenByDescending(tieBreaker) : q.ThenBy(tieBreaker))
+    {
+    }
+
+    private SortKeys(string defaultSort, Func<IOrderedQueryable<T>, bool, IOrderedQueryable<T>> thenBy)
+    {
+        Default = defaultSort;
+        _thenBy = thenBy;
+    }
 
     /// <summary>The sort when a request names none, e.g. <c>-raisedAt</c>.</summary>
-    public string Default { get; } = defaultSort;
+    public string Default { get; }
 
     /// <summary>The names a request may give.</summary>
     public IReadOnlyCollection<string> Names => _keys.Keys;
@@ -115,8 +133,7 @@ public sealed class SortKeys<T>(string defaultSort, Expression<Func<T, long>> ti
     public IOrderedQueryable<T> Apply(IQueryable<T> query, ListRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var sorted = _keys[request.Sort](query, request.Descending);
-        return request.Descending ? sorted.ThenByDescending(tieBreaker) : sorted.ThenBy(tieBreaker);
+        return _thenBy(_keys[request.Sort](query, request.Descending), request.Descending);
     }
 }
 

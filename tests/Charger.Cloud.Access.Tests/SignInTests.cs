@@ -45,7 +45,7 @@ public abstract class SignInTests(DomainDbProvider provider) : IAsyncLifetime
         Assert.Equal(content, await File.ReadAllTextAsync(again.CredentialFile));
         using var stillAdmin = await again.AdminAsync();
         var users = await stillAdmin.GetJsonAsync("/api/v1/users");
-        Assert.Equal(["admin"], users.EnumerateArray().Select(u => u.GetProperty("userId").GetString()));
+        Assert.Equal(["admin"], users.GetProperty("items").EnumerateArray().Select(u => u.GetProperty("userId").GetString()));
     }
 
     [Fact]

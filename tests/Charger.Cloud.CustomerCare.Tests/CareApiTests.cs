@@ -31,7 +31,7 @@ public sealed class CareApiTests : IClassFixture<CareApiFactory>
         _host.Clock.Advance(TimeSpan.FromHours(3));
         using var support = await _host.AsAsync(Roles.TechnicalSupport, "ts-7");
         var overdue = await support.GetFromJsonAsync<JsonElement>("/api/v1/inquiries?overdue=true");
-        Assert.Contains(overdue.EnumerateArray(), i => i.GetProperty("id").GetInt64() == id && i.GetProperty("overdue").GetBoolean());
+        Assert.Contains(overdue.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetInt64() == id && i.GetProperty("overdue").GetBoolean());
 
         var answered = await support.PostAsJsonAsync($"/api/v1/inquiries/{id}/answer", new { answer = "A type 2 cable rated 32 A." });
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);

@@ -42,7 +42,7 @@ public sealed class CareKpiApiTests : IDisposable
 
         // The complaint's survey is its latest revisit (5); a survey entered by hand for it is refused.
         var surveys = await specialist.GetFromJsonAsync<JsonElement>($"/api/v1/surveys?subjectType=complaint&subjectId={first}");
-        var survey = Assert.Single(surveys.EnumerateArray());
+        var survey = Assert.Single(surveys.GetProperty("items").EnumerateArray());
         Assert.Equal((5, "revisit"), (survey.GetProperty("score").GetInt32(), survey.GetProperty("source").GetString()));
         var manual = await specialist.PostAsJsonAsync("/api/v1/surveys", new { subjectType = "complaint", subjectId = first.ToString(System.Globalization.CultureInfo.InvariantCulture), score = 3 });
         Assert.Equal(HttpStatusCode.Conflict, manual.StatusCode);

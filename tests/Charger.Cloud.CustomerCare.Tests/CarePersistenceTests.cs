@@ -1,3 +1,4 @@
+using Charger.Cloud.CustomerCare.Surveys;
 using Charger.Cloud.AfterSales;
 using Charger.Cloud.CustomerCare.Complaints;
 using Charger.Cloud.CustomerCare.Data;
@@ -47,28 +48,28 @@ public abstract class CarePersistenceTests(DomainDbProvider provider) : IAsyncLi
             new NewInquiry(ContactChannel.Online, "CUST-1", "Invoice copy please", null, "spec-2", null, CareWorld.T0.AddDays(1)), Spec, default);
         Assert.Equal((InquiryStatus.Routed, Roles.TechnicalSupport, promised), (routed.Status, routed.RoutedToRole, routed.PromisedReplyBy));
 
-        Assert.Empty(await _world.Inquiries.ListAsync(new InquiryFilter(Overdue: true), default));
+        Assert.Empty(await _world.Inquiries.QueryAsync(new InquiryFilter(Overdue: true), q => q.ToListAsync(), default));
 
         _world.Clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMilliseconds(1));
-        var overdue = await _world.Inquiries.ListAsync(new InquiryFilter(Overdue: true), default);
+        var overdue = await _world.Inquiries.QueryAsync(new InquiryFilter(Overdue: true), q => q.ToListAsync(), default);
         Assert.Equal([routed.Id], overdue.Select(i => i.Id));
-        Assert.Equal([other.Id], (await _world.Inquiries.ListAsync(new InquiryFilter(Overdue: false, Status: InquiryStatus.Routed), default)).Select(i => i.Id));
+        Assert.Equal([other.Id], (await _world.Inquiries.QueryAsync(new InquiryFilter(Overdue: false, Status: InquiryStatus.Routed), q => q.ToListAsync(), default)).Select(i => i.Id));
 
         // Routing it again with a new promise takes it off the overdue list.
         await _world.Inquiries.RouteAsync(routed.Id, "ts-1", null, CareWorld.T0.AddHours(8), "needs the wiring diagram", Sup, default);
-        Assert.Empty(await _world.Inquiries.ListAsync(new InquiryFilter(Overdue: true), default));
+        Assert.Empty(await _world.Inquiries.QueryAsync(new InquiryFilter(Overdue: true), q => q.ToListAsync(), default));
 
         _world.Clock.Advance(TimeSpan.FromHours(5));
-        Assert.Single(await _world.Inquiries.ListAsync(new InquiryFilter(Overdue: true), default));
+        Assert.Single(await _world.Inquiries.QueryAsync(new InquiryFilter(Overdue: true), q => q.ToListAsync(), default));
         var answered = await _world.Inquiries.AnswerAsync(routed.Id, "Yes, with the 3-phase kit.", new Actor("ts-1", "Li Na", Roles.TechnicalSupport), default);
         Assert.Equal((InquiryStatus.Answered, false), (answered.Status, answered.AnsweredOnTheSpot));
-        Assert.Empty(await _world.Inquiries.ListAsync(new InquiryFilter(Overdue: true), default));
+        Assert.Empty(await _world.Inquiries.QueryAsync(new InquiryFilter(Overdue: true), q => q.ToListAsync(), default));
         Assert.Contains(await _world.AuditAsync(), e => e.Action == "inquiry.answer" && e.Detail!.Contains("after the promised", StringComparison.Ordinal));
 
         // Filters by channel and customer.
-        Assert.Equal([other.Id], (await _world.Inquiries.ListAsync(new InquiryFilter(Channel: ContactChannel.Online), default)).Select(i => i.Id));
-        Assert.Equal(2, (await _world.Inquiries.ListAsync(new InquiryFilter(CustomerId: "CUST-1"), default)).Count);
-        Assert.Empty(await _world.Inquiries.ListAsync(new InquiryFilter(CustomerId: "CUST-2"), default));
+        Assert.Equal([other.Id], (await _world.Inquiries.QueryAsync(new InquiryFilter(Channel: ContactChannel.Online), q => q.ToListAsync(), default)).Select(i => i.Id));
+        Assert.Equal(2, (await _world.Inquiries.QueryAsync(new InquiryFilter(CustomerId: "CUST-1"), q => q.ToListAsync(), default)).Count);
+        Assert.Empty(await _world.Inquiries.QueryAsync(new InquiryFilter(CustomerId: "CUST-2"), q => q.ToListAsync(), default));
     }
 
     [Fact]
@@ -150,7 +151,7 @@ public abstract class CarePersistenceTests(DomainDbProvider provider) : IAsyncLi
         Assert.Contains("AwaitingRevisit -> Reopened", audits[7].Detail, StringComparison.Ordinal);
 
         // The revisit score is the complaint's survey: one, holding the latest revisit.
-        var survey = Assert.Single(await _world.Surveys.ListAsync(SurveySubject.Complaint, null, null, null, 10, default));
+        var survey = Assert.Single(await _world.Surveys.QueryAsync(new SurveyFilter(SurveySubject.Complaint), q => q.ToListAsync(), default));
         Assert.Equal((5, "on time now", SurveySource.Revisit), (survey.Score, survey.Comment, survey.Source));
         var second = await Assert.ThrowsAsync<CareConflictException>(() => _world.Surveys.CreateAsync(SurveySubject.Complaint, survey.SubjectId, 3, null, Spec, default));
         Assert.Contains("already has its survey", second.Message, StringComparison.Ordinal);
@@ -198,7 +199,7 @@ public abstract class CarePersistenceTests(DomainDbProvider provider) : IAsyncLi
         var score = await Assert.ThrowsAsync<CareValidationException>(() => _world.Surveys.CreateAsync(SurveySubject.WorkOrder, "WO-1", 6, null, Spec, default));
         Assert.Equal("score", score.Field);
 
-        var stored = Assert.Single(await _world.Surveys.ListAsync(null, "WO-1", null, null, 10, default));
+        var stored = Assert.Single(await _world.Surveys.QueryAsync(new SurveyFilter(SubjectId: "WO-1"), q => q.ToListAsync(), default));
         Assert.Equal(4, stored.Score);
         Assert.Single(await _world.AuditAsync(), e => e.Action == "survey.create");
     }

@@ -29,6 +29,11 @@ public sealed class CareTests(BrowserFixture browser, CloudHost host) : UiTest(b
 
         await Expect(Page.GetByTestId("complaint-state")).ToHaveTextAsync("Recorded");
         var complaint = await Page.GetByTestId("complaint-id").InnerTextAsync();
+
+        // The complaints list shows it in the one table.
+        await Page.GetByRole(AriaRole.Navigation, new() { Name = "Pages" }).GetByRole(AriaRole.Link, new() { Name = "Complaints" }).ClickAsync();
+        await Expect(Page.GetByTestId("complaints-table").Locator($"tr[data-complaint='{complaint}']")).ToContainTextAsync("CUST-WEB-1");
+        await Page.GotoAsync("/#/complaints/" + complaint);
         await Expect(Page.GetByText("The engineer came two days late")).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Investigate" })).ToHaveCountAsync(0);
 

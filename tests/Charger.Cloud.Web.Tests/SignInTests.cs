@@ -22,6 +22,16 @@ public sealed class SignInTests(BrowserFixture browser, CloudHost host) : UiTest
         // An admin runs no service operations: no KPIs, complaints or inquiries in their navigation.
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "KPIs" })).ToHaveCountAsync(0);
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Complaints" })).ToHaveCountAsync(0);
+
+        // The users page is the one table: a page of users with the total, sortable on the server, exportable as CSV.
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
+        var users = Page.GetByTestId("users-table");
+        await Expect(users.Locator("tr[data-user='admin']")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("users-range")).ToContainTextAsync("1");
+        await Expect(users.Locator("th[aria-sort='ascending']")).ToContainTextAsync("User");
+        await users.Locator("th[aria-sort='ascending'] button").ClickAsync();
+        await Expect(users.Locator("th[aria-sort='descending']")).ToContainTextAsync("User");
+        await Expect(Page.GetByTestId("users-csv")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("format=csv"));
     }
 
     [Fact]

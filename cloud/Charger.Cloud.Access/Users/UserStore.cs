@@ -76,9 +76,13 @@ public sealed partial class UserStore : IStaffDirectory
         return row is null ? null : ToMember(row);
     }
 
-    /// <summary>Every user, ordered by id.</summary>
-    public async Task<IReadOnlyList<StaffMember>> ListAsync(string? role, string? team, bool? active, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="read"/> on the users the filters select (null matches any; unsorted: the list endpoint sorts
+    /// and pages them), on a context of its own that ends when it returns.
+    /// </summary>
+    public async Task<T> QueryAsync<T>(string? role, string? team, bool? active, Func<IQueryable<UserRow>, Task<T>> read, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(read);
         await using var db = _db.Create();
         var query = db.Users.AsNoTracking();
         if (role is not null)
@@ -96,8 +100,7 @@ public sealed partial class UserStore : IStaffDirectory
             query = query.Where(u => u.Active == a);
         }
 
-        var rows = await query.OrderBy(u => u.UserId).ToListAsync(cancellationToken);
-        return rows.Select(ToMember).ToList();
+        return await read(query);
     }
 
     /// <summary>True when at least one user exists.</summary>

@@ -5,19 +5,51 @@ using Charger.Cloud.CustomerCare.Data;
 using Charger.Cloud.CustomerCare.Inquiries;
 using Charger.Cloud.CustomerCare.Kpis;
 using Charger.Cloud.CustomerCare.Surveys;
+using Charger.Cloud.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Charger.Cloud.CustomerCare.Api;
 
 /// <summary>The customer-care endpoints under <c>/api/v1</c>: inquiries, complaints, surveys, KPIs.</summary>
 public static class CareApi
 {
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
+    private static readonly SortKeys<InquiryRecord> InquirySort = new SortKeys<InquiryRecord>("-receivedAt", i => i.Id)
+        .Add("receivedAt", i => i.ReceivedAt).Add("id", i => i.Id).AddRanked("status", i => i.Status).AddRanked("channel", i => i.Channel)
+        .Add("customerId", i => i.CustomerId).Add("promisedReplyBy", i => i.PromisedReplyBy).Add("answeredAt", i => i.AnsweredAt);
+
+    private static readonly SortKeys<ComplaintRecord> ComplaintSort = new SortKeys<ComplaintRecord>("-receivedAt", c => c.Id)
+        .Add("receivedAt", c => c.ReceivedAt).Add("id", c => c.Id).AddRanked("state", c => c.State).AddRanked("channel", c => c.Channel)
+        .Add("customerId", c => c.CustomerId).Add("chargerId", c => c.ChargerId).Add("lastRevisitScore", c => c.LastRevisitScore).Add("closedAt", c => c.ClosedAt);
+
+    private static readonly SortKeys<SurveyRecord> SurveySort = new SortKeys<SurveyRecord>("-at", x => x.Id)
+        .Add("at", x => x.At).Add("id", x => x.Id).Add("score", x => x.Score).AddRanked("subjectType", x => x.Subject).Add("subjectId", x => x.SubjectId);
+
+    private static readonly CsvColumn<InquiryDto>[] InquiryColumns =
+    [
+        new("id", i => Num(i.Id)), new("channel", i => i.Channel), new("customerId", i => i.CustomerId), new("content", i => i.Content),
+        new("receivedAt", i => Iso(i.ReceivedAt)), new("recordedBy", i => i.RecordedBy), new("status", i => i.Status), new("overdue", i => i.Overdue ? "true" : "false"),
+        new("routedToUser", i => i.RoutedToUser), new("routedToRole", i => i.RoutedToRole), new("routedAt", i => Iso(i.RoutedAt)),
+        new("promisedReplyBy", i => Iso(i.PromisedReplyBy)), new("answer", i => i.Answer), new("answeredAt", i => Iso(i.AnsweredAt)), new("answeredBy", i => i.AnsweredBy),
+        new("answeredOnTheSpot", i => i.AnsweredOnTheSpot ? "true" : "false"),
+    ];
+
+    private static readonly CsvColumn<ComplaintSummaryDto>[] ComplaintColumns =
+    [
+        new("id", c => Num(c.Id)), new("channel", c => c.Channel), new("customerId", c => c.CustomerId), new("content", c => c.Content),
+        new("chargerId", c => c.ChargerId), new("workOrderId", c => c.WorkOrderId), new("receivedAt", c => Iso(c.ReceivedAt)), new("state", c => c.State),
+        new("lastRevisitScore", c => c.LastRevisitScore is { } score ? Num(score) : null), new("closedAt", c => Iso(c.ClosedAt)),
+    ];
+
+    private static readonly CsvColumn<SurveyDto>[] SurveyColumns =
+    [
+        new("id", x => Num(x.Id)), new("subjectType", x => x.SubjectType), new("subjectId", x => x.SubjectId), new("score", x => Num(x.Score)),
+        new("comment", x => x.Comment), new("at", x => Iso(x.At)), new("recordedBy", x => x.RecordedBy), new("source", x => x.Source),
+    ];
 
     /// <summary>Who may do what (the role intent of issue 4; the README's table).</summary>
     public static class Allowed
@@ -59,7 +91,14 @@ public static class CareApi
         inquiries.MapPost(string.Empty, CreateInquiryAsync).AllowRoles(Allowed.InquiryWrite)
             .WithSummary("Record an inquiry").WithDescription("Channel (phone, email, online), customer id (must be on record) and content; either `answer` (answered on the spot, closed) or `routedToUser`/`routedToRole` with `promisedReplyBy` (routed).");
         inquiries.MapGet(string.Empty, ListInquiriesAsync).AllowRoles(Allowed.InquiryRead)
-            .WithSummary("List inquiries").WithDescription("Newest first. Filters: status (routed, answered), overdue (true: routed past the promised reply time), customerId, channel, limit (1-1000, default 100).");
+            .WithSummary("List inquiries").WithDescription("A page of inquiries, newest first unless sorted otherwise.")
+            .Produces<Page<InquiryDto>>().ProducesValidationProblem()
+            .WithQueryParameters(
+                ("status", JsonSchemaType.String, null, "routed or answered."),
+                ("overdue", JsonSchemaType.Boolean, null, "true: routed past the promised reply time; false: the others."),
+                ("customerId", JsonSchemaType.String, null, "Only this customer's."),
+                ("channel", JsonSchemaType.String, null, "phone, email or online."))
+            .WithListParameters(InquirySort);
         inquiries.MapGet("/{id}", GetInquiryAsync).AllowRoles(Allowed.InquiryRead).WithSummary("One inquiry");
         inquiries.MapPost("/{id}/route", RouteInquiryAsync).AllowRoles(Allowed.InquiryWrite)
             .WithSummary("Route an open inquiry").WithDescription("To a person (routedToUser) or a role (routedToRole) with a new promised reply time; 409 once answered.");
@@ -70,7 +109,12 @@ public static class CareApi
         complaints.MapPost(string.Empty, CreateComplaintAsync).AllowRoles(Allowed.ComplaintSpecialist)
             .WithSummary("Record a complaint").WithDescription("Channel, customer id, content, optional chargerId and workOrderId, and the apology given to the customer (required).");
         complaints.MapGet(string.Empty, ListComplaintsAsync).AllowRoles(Allowed.ComplaintRead)
-            .WithSummary("List complaints").WithDescription("Newest first. Filters: state (Recorded, Investigating, Planned, InProgress, AwaitingRevisit, Reopened, Satisfied, Closed), customerId, limit.");
+            .WithSummary("List complaints").WithDescription("A page of complaints, newest first unless sorted otherwise.")
+            .Produces<Page<ComplaintSummaryDto>>().ProducesValidationProblem()
+            .WithQueryParameters(
+                ("state", JsonSchemaType.String, null, "Recorded, Investigating, Planned, InProgress, AwaitingRevisit, Reopened, Satisfied or Closed."),
+                ("customerId", JsonSchemaType.String, null, "Only this customer's."))
+            .WithListParameters(ComplaintSort);
         complaints.MapGet("/{id}", GetComplaintAsync).AllowRoles(Allowed.ComplaintRead)
             .WithSummary("One complaint").WithDescription("With its plans, progress updates, revisits, lessons, history (who, when, why) and the triggers allowed now.");
         complaints.MapPost("/{id}/investigate", InvestigateAsync).AllowRoles(Allowed.ComplaintSupervisor)
@@ -96,7 +140,14 @@ public static class CareApi
         surveys.MapPost(string.Empty, CreateSurveyAsync).AllowRoles(Allowed.SurveyWrite)
             .WithSummary("Record a satisfaction survey").WithDescription("subjectType work-order (a closed work order) or complaint (taken at its revisit), subjectId, score 1-5, comment; one per subject (409 for a second).");
         surveys.MapGet(string.Empty, ListSurveysAsync).AllowRoles(Allowed.SurveyRead)
-            .WithSummary("List surveys").WithDescription("Newest first. Filters: subjectType, subjectId, from, to (recorded time, to exclusive), limit.");
+            .WithSummary("List surveys").WithDescription("A page of surveys, newest first unless sorted otherwise.")
+            .Produces<Page<SurveyDto>>().ProducesValidationProblem()
+            .WithQueryParameters(
+                ("subjectType", JsonSchemaType.String, null, "work-order or complaint."),
+                ("subjectId", JsonSchemaType.String, null, "The work order's or complaint's id."),
+                ("from", JsonSchemaType.String, "date-time", "Recorded at or after."),
+                ("to", JsonSchemaType.String, "date-time", "Recorded before."))
+            .WithListParameters(SurveySort);
 
         api.MapGet("/kpis", GetKpisAsync).AllowRoles(Allowed.Kpis).WithTags("KPIs")
             .WithSummary("Service KPIs of a period").WithDescription("from (inclusive), to (exclusive; default now; from defaults to Care:DefaultKpiPeriodDays before to), groupBy team|engineer|model. Computed from the records; a figure without data is null. Formulas in the README.");
@@ -121,15 +172,17 @@ public static class CareApi
         return ($"/api/v1/inquiries/{record.Id}", InquiryDto.From(record, inquiries.IsOverdue(record)));
     });
 
-    internal static Task<Results<Ok<List<InquiryDto>>, ValidationProblem, ProblemHttpResult>> ListInquiriesAsync(
-        string? status, string? overdue, string? customerId, string? channel, string? limit, InquiryService inquiries, CancellationToken ct) => Run(async () =>
-    {
-        InquiryStatus? s = status is null ? null : Enum.TryParse<InquiryStatus>(status, true, out var parsed) ? parsed
-            : throw new CareValidationException("status", $"'{status}' is not a status; expected routed or answered.");
-        bool? o = overdue is null ? null : bool.TryParse(overdue, out var b) ? b : throw new CareValidationException("overdue", "'overdue' is true or false.");
-        var list = await inquiries.ListAsync(new InquiryFilter(s, o, Blank(customerId), channel is null ? null : Channel("channel", channel), Limit(limit)), ct);
-        return list.Select(i => InquiryDto.From(i, inquiries.IsOverdue(i))).ToList();
-    });
+    /// <summary>The inquiries list's filters (query parameters).</summary>
+    internal sealed record InquiryQuery(string? Status = null, string? Overdue = null, string? CustomerId = null, string? Channel = null);
+
+    internal static Task<IResult> ListInquiriesAsync([AsParameters] InquiryQuery query, [AsParameters] ListQuery listQuery, InquiryService inquiries, CancellationToken ct) =>
+        ListAsync(listQuery, InquirySort, () =>
+        {
+            InquiryStatus? s = query.Status is null ? null : Enum.TryParse<InquiryStatus>(query.Status, true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+                : throw new CareValidationException("status", $"'{query.Status}' is not a status; expected routed or answered.");
+            bool? o = query.Overdue is null ? null : bool.TryParse(query.Overdue, out var b) ? b : throw new CareValidationException("overdue", "'overdue' is true or false.");
+            return new InquiryFilter(s, o, Blank(query.CustomerId), query.Channel is null ? null : Channel("channel", query.Channel));
+        }, (filter, list) => inquiries.QueryAsync(filter, q => ListResponse.PageAsync(q, InquirySort, list, i => InquiryDto.From(i, inquiries.IsOverdue(i)), InquiryColumns, "inquiries.csv", ct), ct));
 
     internal static Task<Results<Ok<InquiryDto>, ValidationProblem, ProblemHttpResult>> GetInquiryAsync(long id, InquiryService inquiries, CancellationToken ct) =>
         Run(async () => { var r = await inquiries.GetAsync(id, ct); return InquiryDto.From(r, inquiries.IsOverdue(r)); });
@@ -159,14 +212,16 @@ public static class CareApi
         return ($"/api/v1/complaints/{c.Record.Id}", await ComplaintDto.FromAsync(c));
     });
 
-    internal static Task<Results<Ok<List<ComplaintSummaryDto>>, ValidationProblem, ProblemHttpResult>> ListComplaintsAsync(
-        string? state, string? customerId, string? limit, ComplaintService complaints, CancellationToken ct) => Run(async () =>
-    {
-        ComplaintState? s = state is null ? null : Enum.TryParse<ComplaintState>(state, true, out var parsed) && Enum.IsDefined(parsed) ? parsed
-            : throw new CareValidationException("state", $"'{state}' is not a complaint state; expected one of {string.Join(", ", Enum.GetNames<ComplaintState>())}.");
-        var list = await complaints.ListAsync(s, Blank(customerId), Limit(limit), ct);
-        return list.Select(ComplaintSummaryDto.From).ToList();
-    });
+    /// <summary>The complaints list's filters (query parameters).</summary>
+    internal sealed record ComplaintQuery(string? State = null, string? CustomerId = null);
+
+    internal static Task<IResult> ListComplaintsAsync([AsParameters] ComplaintQuery query, [AsParameters] ListQuery listQuery, ComplaintService complaints, CancellationToken ct) =>
+        ListAsync(listQuery, ComplaintSort, () =>
+        {
+            ComplaintState? s = query.State is null ? null : Enum.TryParse<ComplaintState>(query.State, true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+                : throw new CareValidationException("state", $"'{query.State}' is not a complaint state; expected one of {string.Join(", ", Enum.GetNames<ComplaintState>())}.");
+            return new ComplaintFilter(s, Blank(query.CustomerId));
+        }, (filter, list) => complaints.QueryAsync(filter, q => ListResponse.PageAsync(q, ComplaintSort, list, ComplaintSummaryDto.From, ComplaintColumns, "complaints.csv", ct), ct));
 
     internal static Task<Results<Ok<ComplaintDto>, ValidationProblem, ProblemHttpResult>> GetComplaintAsync(long id, ComplaintService complaints, CancellationToken ct) =>
         Run(async () => await ComplaintDto.FromAsync(await complaints.GetAsync(id, ct)));
@@ -216,13 +271,13 @@ public static class CareApi
         return ($"/api/v1/surveys?subjectType={SubjectName(s.Subject)}&subjectId={Uri.EscapeDataString(s.SubjectId)}", SurveyDto.From(s));
     });
 
-    internal static Task<Results<Ok<List<SurveyDto>>, ValidationProblem, ProblemHttpResult>> ListSurveysAsync(
-        string? subjectType, string? subjectId, string? from, string? to, string? limit, SurveyService surveys, CancellationToken ct) => Run(async () =>
-    {
-        var list = await surveys.ListAsync(
-            subjectType is null ? null : Subject("subjectType", subjectType), Blank(subjectId), Time("from", from), Time("to", to), Limit(limit), ct);
-        return list.Select(SurveyDto.From).ToList();
-    });
+    /// <summary>The surveys list's filters (query parameters).</summary>
+    internal sealed record SurveyQuery(string? SubjectType = null, string? SubjectId = null, string? From = null, string? To = null);
+
+    internal static Task<IResult> ListSurveysAsync([AsParameters] SurveyQuery query, [AsParameters] ListQuery listQuery, SurveyService surveys, CancellationToken ct) =>
+        ListAsync(listQuery, SurveySort,
+            () => new SurveyFilter(query.SubjectType is null ? null : Subject("subjectType", query.SubjectType), Blank(query.SubjectId), Time("from", query.From), Time("to", query.To)),
+            (filter, list) => surveys.QueryAsync(filter, q => ListResponse.PageAsync(q, SurveySort, list, SurveyDto.From, SurveyColumns, "surveys.csv", ct), ct));
 
     // ---- KPIs
 
@@ -276,16 +331,24 @@ public static class CareApi
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static int Limit(string? value)
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Iso(DateTimeOffset? value) => value?.ToString("O", CultureInfo.InvariantCulture);
+
+    /// <summary>A list endpoint: its filters read by <paramref name="filter"/> (a wrong one is a 400 naming it), its list parameters, then <paramref name="page"/>.</summary>
+    private static async Task<IResult> ListAsync<TFilter, TRow>(ListQuery listQuery, SortKeys<TRow> sortKeys, Func<TFilter> filter, Func<TFilter, ListRequest, Task<IResult>> page)
     {
-        if (value is null)
+        TFilter f;
+        try
         {
-            return DefaultLimit;
+            f = filter();
+        }
+        catch (CareValidationException ex)
+        {
+            return Problem(ex)!.Validation!;
         }
 
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit
-            ? limit
-            : throw new CareValidationException("limit", $"'limit' must be an integer from 1 to {MaxLimit}.");
+        return ListRequest.TryRead(listQuery, sortKeys, out var list, out var problem) ? await page(f, list) : problem!;
     }
 
     private static DateTimeOffset? Time(string field, string? value)
@@ -332,8 +395,7 @@ public static class CareApi
 
     private static ProblemResult? Problem(Exception ex) => ex switch
     {
-        CareValidationException v => new(TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { [v.Field] = [v.Message.Split(" (Parameter", 2)[0]] }, title: $"Invalid field '{v.Field}'"), null),
+        CareValidationException v => new(ApiProblems.Invalid(v.Field, v.Message.Split(" (Parameter", 2)[0]), null),
         CareNotFoundException nf => new(null, TypedResults.Problem(title: "Not found", detail: nf.Message, statusCode: StatusCodes.Status404NotFound)),
         ComplaintTransitionRefusedException r => new(null, TypedResults.Problem(
             title: $"Not allowed while the complaint is {r.State}",

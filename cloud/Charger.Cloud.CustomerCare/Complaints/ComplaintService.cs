@@ -8,6 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace Charger.Cloud.CustomerCare.Complaints;
 
+/// <summary>Which complaints a list shows; null matches any.</summary>
+public sealed record ComplaintFilter(ComplaintState? State = null, string? CustomerId = null);
+
 /// <summary>A new complaint: channel, customer, content, the related charger or work order, and the apology given.</summary>
 public sealed record NewComplaint(ContactChannel Channel, string CustomerId, string Content, string? ChargerId, string? WorkOrderId, string Apology);
 
@@ -62,22 +65,27 @@ public sealed class ComplaintService(IDomainDbFactory<CareDb> db, IAuditLog audi
         return new Complaint(await LoadAsync(context, id, tracking: false, cancellationToken), Threshold);
     }
 
-    /// <summary>Complaints, newest first.</summary>
-    public async Task<IReadOnlyList<ComplaintRecord>> ListAsync(ComplaintState? state, string? customerId, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="read"/> on the complaints <paramref name="filter"/> selects (unsorted: the list endpoint sorts
+    /// and pages them), on a context of its own that ends when it returns.
+    /// </summary>
+    public async Task<T> QueryAsync<T>(ComplaintFilter filter, Func<IQueryable<ComplaintRecord>, Task<T>> read, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(read);
         await using var context = db.Create();
         var query = context.Complaints.AsNoTracking();
-        if (state is { } s)
+        if (filter.State is { } s)
         {
             query = query.Where(c => c.State == s);
         }
 
-        if (customerId is not null)
+        if (filter.CustomerId is { } customerId)
         {
             query = query.Where(c => c.CustomerId == customerId);
         }
 
-        return await query.OrderByDescending(c => c.ReceivedAt).ThenByDescending(c => c.Id).Take(limit).ToListAsync(cancellationToken);
+        return await read(query);
     }
 
     public Task<Complaint> InvestigateAsync(long id, string? investigator, string? reason, Actor actor, CancellationToken cancellationToken) =>

@@ -11,7 +11,7 @@ public sealed record NewInquiry(
     ContactChannel Channel, string CustomerId, string Content, string? Answer, string? RoutedToUser, string? RoutedToRole, DateTimeOffset? PromisedReplyBy);
 
 /// <summary>Filters of the inquiry list; null means any.</summary>
-public sealed record InquiryFilter(InquiryStatus? Status = null, bool? Overdue = null, string? CustomerId = null, ContactChannel? Channel = null, int Limit = 100);
+public sealed record InquiryFilter(InquiryStatus? Status = null, bool? Overdue = null, string? CustomerId = null, ContactChannel? Channel = null);
 
 /// <summary>Inquiries (policy 三(一)): recorded with channel, customer and content; answered on the spot, or routed to a person or role with a promised reply time and answered later.</summary>
 public sealed class InquiryService(IDomainDbFactory<CareDb> db, IAuditLog auditLog, ICustomerDirectory customers, IStaffDirectory staff, TimeProvider clock, ILogger<InquiryService> logger)
@@ -133,10 +133,14 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, IAuditLog auditL
         return await FindAsync(context, id, cancellationToken);
     }
 
-    /// <summary>Inquiries, newest first; <see cref="InquiryFilter.Overdue"/> = true lists the routed ones whose promised reply time has passed.</summary>
-    public async Task<IReadOnlyList<InquiryRecord>> ListAsync(InquiryFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="read"/> on the inquiries <paramref name="filter"/> selects (unsorted: the list endpoint sorts
+    /// and pages them), on a context of its own that ends when it returns.
+    /// </summary>
+    public async Task<T> QueryAsync<T>(InquiryFilter filter, Func<IQueryable<InquiryRecord>, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(read);
         var now = clock.GetUtcNow();
         await using var context = db.Create();
         var query = context.Inquiries.AsNoTracking();
@@ -164,7 +168,7 @@ public sealed class InquiryService(IDomainDbFactory<CareDb> db, IAuditLog auditL
             query = query.Where(i => i.Channel == channel);
         }
 
-        return await query.OrderByDescending(i => i.ReceivedAt).ThenByDescending(i => i.Id).Take(filter.Limit).ToListAsync(cancellationToken);
+        return await read(query);
     }
 
     /// <summary>True when the inquiry is routed and its promised reply time has passed.</summary>

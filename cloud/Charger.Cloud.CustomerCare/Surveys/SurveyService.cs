@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Charger.Cloud.CustomerCare.Surveys;
 
+/// <summary>Which surveys a list shows: subject, subject id, recorded in [from, to); null matches any.</summary>
+public sealed record SurveyFilter(SurveySubject? Subject = null, string? SubjectId = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
+
 /// <summary>
 /// Satisfaction surveys: one per closed work order (checked through <see cref="IFieldServiceFacts.FindWorkOrderAsync"/>) and one
 /// per complaint. A complaint's survey is its revisit (written by the complaint workflow), so a survey entered here for a
@@ -79,9 +82,15 @@ public sealed class SurveyService(IDomainDbFactory<CareDb> db, IAuditLog auditLo
         return record;
     }
 
-    /// <summary>Surveys, newest first.</summary>
-    public async Task<IReadOnlyList<SurveyRecord>> ListAsync(SurveySubject? subject, string? subjectId, DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="read"/> on the surveys <paramref name="filter"/> selects (unsorted: the list endpoint sorts
+    /// and pages them), on a context of its own that ends when it returns.
+    /// </summary>
+    public async Task<T> QueryAsync<T>(SurveyFilter filter, Func<IQueryable<SurveyRecord>, Task<T>> read, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(read);
+        var (subject, subjectId, from, to) = filter;
         await using var context = db.Create();
         var query = context.Surveys.AsNoTracking();
         if (subject is { } s)
@@ -104,6 +113,6 @@ public sealed class SurveyService(IDomainDbFactory<CareDb> db, IAuditLog auditLo
             query = query.Where(x => x.At < t);
         }
 
-        return await query.OrderByDescending(x => x.At).ThenByDescending(x => x.Id).Take(limit).ToListAsync(cancellationToken);
+        return await read(query);
     }
 }

@@ -143,17 +143,19 @@ public static class FieldServiceApi
 
     // ---- alarms ----
 
-    internal static async Task<IResult> ListAlarmsAsync(HttpRequest request, IDomainDbFactory<FieldServiceDb> dbFactory, CancellationToken ct)
+    /// <summary>The alarms list's filters (query parameters).</summary>
+    internal sealed record AlarmFilter(string? Status = null, string? ChargerId = null, string? Severity = null, string? Code = null);
+
+    internal static async Task<IResult> ListAlarmsAsync([AsParameters] AlarmFilter filter, [AsParameters] ListQuery listQuery, IDomainDbFactory<FieldServiceDb> dbFactory, CancellationToken ct)
     {
-        var q = request.Query;
-        var status = q["status"].ToString();
+        var status = filter.Status ?? string.Empty;
         if (status.Length > 0 && status is not ("active" or "cleared" or "all"))
         {
             return Invalid("status", "Use active, cleared or all.");
         }
 
         Severity? severity = null;
-        if (q["severity"].ToString() is { Length: > 0 } s)
+        if (filter.Severity is { Length: > 0 } s)
         {
             if (!SeverityNames.TryParse(s, out var parsed))
             {
@@ -163,7 +165,7 @@ public static class FieldServiceApi
             severity = parsed;
         }
 
-        if (!ListRequest.TryRead(q, AlarmSort, out var list, out var problem))
+        if (!ListRequest.TryRead(listQuery, AlarmSort, out var list, out var problem))
         {
             return problem!;
         }
@@ -176,12 +178,12 @@ public static class FieldServiceApi
             "all" => query,
             _ => query.Where(a => a.Status == AlarmStatus.Active),
         };
-        if (q["chargerId"].ToString() is { Length: > 0 } charger)
+        if (filter.ChargerId is { Length: > 0 } charger)
         {
             query = query.Where(a => a.ChargerId == charger);
         }
 
-        if (q["code"].ToString() is { Length: > 0 } code)
+        if (filter.Code is { Length: > 0 } code)
         {
             query = query.Where(a => a.Code == code);
         }
@@ -191,15 +193,7 @@ public static class FieldServiceApi
             query = query.Where(a => a.Severity == sev);
         }
 
-        var total = await query.CountAsync(ct);
-        var sorted = AlarmSort.Apply(query, list);
-        if (list.Csv)
-        {
-            return await CsvExport.ExportAsync(sorted, AlarmDto.From, AlarmColumns, "alarms.csv", total, ct);
-        }
-
-        var items = await sorted.Skip(list.Offset).Take(list.Limit).ToListAsync(ct);
-        return TypedResults.Ok(new Page<AlarmDto>(items.Select(AlarmDto.From).ToList(), total, list.Offset, list.Limit));
+        return await ListResponse.PageAsync(query, AlarmSort, list, AlarmDto.From, AlarmColumns, "alarms.csv", ct);
     }
 
     internal static async Task<IResult> GetAlarmAsync(long id, IDomainDbFactory<FieldServiceDb> dbFactory, CancellationToken ct)
@@ -281,18 +275,21 @@ public static class FieldServiceApi
 
     // ---- work orders ----
 
+    /// <summary>The work-orders list's filters (query parameters).</summary>
+    internal sealed record WorkOrderFilter(string? State = null, string? ChargerId = null, string? Engineer = null, string? Kind = null);
+
     internal static async Task<IResult> ListWorkOrdersAsync(
-        HttpRequest request, IDomainDbFactory<FieldServiceDb> dbFactory, IOptions<FieldServiceOptions> options, TimeProvider time, CancellationToken ct)
+        [AsParameters] WorkOrderFilter filter, [AsParameters] ListQuery listQuery, IDomainDbFactory<FieldServiceDb> dbFactory, IOptions<FieldServiceOptions> options,
+        TimeProvider time, CancellationToken ct)
     {
-        var q = request.Query;
-        if (!ListRequest.TryRead(q, WorkOrderSort, out var list, out var problem))
+        if (!ListRequest.TryRead(listQuery, WorkOrderSort, out var list, out var problem))
         {
             return problem!;
         }
 
         await using var db = dbFactory.Create();
         var query = db.WorkOrders.AsNoTracking().Include(w => w.Pauses).AsQueryable();
-        if (q["state"].ToString() is { Length: > 0 } stateText)
+        if (filter.State is { Length: > 0 } stateText)
         {
             if (stateText == "unfinished")
             {
@@ -308,7 +305,7 @@ public static class FieldServiceApi
             }
         }
 
-        if (q["kind"].ToString() is { Length: > 0 } kindText)
+        if (filter.Kind is { Length: > 0 } kindText)
         {
             if (!TryKind(kindText, out var kind))
             {
@@ -318,26 +315,18 @@ public static class FieldServiceApi
             query = query.Where(w => w.Kind == kind);
         }
 
-        if (q["chargerId"].ToString() is { Length: > 0 } charger)
+        if (filter.ChargerId is { Length: > 0 } charger)
         {
             query = query.Where(w => w.ChargerId == charger);
         }
 
-        if (q["engineer"].ToString() is { Length: > 0 } engineer)
+        if (filter.Engineer is { Length: > 0 } engineer)
         {
             query = query.Where(w => w.EngineerId == engineer);
         }
 
-        var total = await query.CountAsync(ct);
-        var sorted = WorkOrderSort.Apply(query, list);
         var now = time.GetUtcNow();
-        if (list.Csv)
-        {
-            return await CsvExport.ExportAsync(sorted, w => WorkOrderDto.From(w, now, options.Value.ReopenWindow), WorkOrderColumns, "work-orders.csv", total, ct);
-        }
-
-        var rows = await sorted.Skip(list.Offset).Take(list.Limit).ToListAsync(ct);
-        return TypedResults.Ok(new Page<WorkOrderDto>(rows.Select(w => WorkOrderDto.From(w, now, options.Value.ReopenWindow)).ToList(), total, list.Offset, list.Limit));
+        return await ListResponse.PageAsync(query, WorkOrderSort, list, w => WorkOrderDto.From(w, now, options.Value.ReopenWindow), WorkOrderColumns, "work-orders.csv", ct);
     }
 
     internal static async Task<IResult> GetWorkOrderAsync(

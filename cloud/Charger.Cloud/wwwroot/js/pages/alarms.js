@@ -9,8 +9,8 @@ import { severityBadge } from './fleet.js';
 
 /** Active users as [value, text] options (for assigning); empty when the role may not list users. */
 export async function userOptions(role, filter) {
-  const users = await api.get('/api/v1/users' + query({ role: filter, active: true }));
-  return users.map(u => [u.userId, `${u.displayName} (${u.userId}, ${u.role})`]);
+  const page = await api.get('/api/v1/users' + query({ role: filter, active: true, limit: 1000 }));
+  return page.items.map(u => [u.userId, `${u.displayName} (${u.userId}, ${u.role})`]);
 }
 
 export async function renderAlarms(section, context) {

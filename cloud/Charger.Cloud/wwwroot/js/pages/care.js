@@ -2,7 +2,8 @@
 import { api, query, seg } from '../api.js';
 import { badge, h, link, localInputToIso, replace, table, time } from '../dom.js';
 import { may } from '../roles.js';
-import { actionForm, facts, panel } from '../ui.js';
+import { actionForm, facts, liveReload, panel } from '../ui.js';
+import { dataTable } from '../datatable.js';
 import { t, tOr } from '../i18n.js';
 
 const channels = () => [['phone', t('channel.phone')], ['email', t('care.channel.eMail')], ['online', t('channel.online')]];
@@ -19,7 +20,23 @@ export async function renderComplaints(section, context) {
   const select = h('select', { 'aria-label': t('care.complaints.stateFilter') }, ComplaintStates.map(s => h('option', { value: s }, s ? complaintStateName(s) : t('care.complaints.allStates'))));
   select.value = state;
   select.addEventListener('change', () => { location.hash = '#/complaints' + query({ state: select.value }); });
-  const items = await api.get('/api/v1/complaints' + query({ state, limit: 200 }));
+  const list = dataTable({
+    url: '/api/v1/complaints', filters: () => ({ state }), defaultSort: '-receivedAt', pageSize: 50, testId: 'complaints',
+    empty: t('care.complaints.empty'),
+    title: page => page.total === 1 ? t('care.complaints.countOne', { n: page.total }) : t('care.complaints.countMany', { n: page.total }),
+    rowAttrs: c => ({ 'data-complaint': String(c.id) }),
+    columns: [
+      { title: t('care.col.complaint'), value: c => link('/complaints/' + c.id, String(c.id)), sort: 'id' },
+      { title: t('care.field.received'), value: c => time(c.receivedAt), sort: 'receivedAt' },
+      { title: t('care.field.channel'), value: c => channelName(c.channel), sort: 'channel' },
+      { title: t('care.field.customer'), value: c => c.customerId, sort: 'customerId' },
+      { title: t('care.field.charger'), value: c => c.chargerId, sort: 'chargerId' },
+      { title: t('care.field.workOrder'), value: c => c.workOrderId },
+      { title: t('care.field.state'), value: c => badge(complaintStateName(c.state), 'wo'), sort: 'state' },
+      { title: t('care.col.lastRevisit'), value: c => c.lastRevisitScore === null ? null : `${c.lastRevisitScore}/5`, sort: 'lastRevisitScore' },
+      { title: t('care.field.content'), value: c => c.content },
+    ],
+  });
   const formArea = h('div');
   const openCreate = () => replace(formArea, actionForm({
     title: t('care.complaints.record'),
@@ -41,17 +58,9 @@ export async function renderComplaints(section, context) {
     h('div', { class: 'page-head' }, h('h1', null, t('care.complaints.title')), h('div', { class: 'filters' }, select),
       may(me.role, 'recordComplaint') ? h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, t('care.complaints.record')) : null),
     formArea,
-    panel(items.length === 1 ? t('care.complaints.countOne', { n: items.length }) : t('care.complaints.countMany', { n: items.length }), table([
-      { title: t('care.col.complaint'), value: c => link('/complaints/' + c.id, String(c.id)) },
-      { title: t('care.field.received'), value: c => time(c.receivedAt) },
-      { title: t('care.field.channel'), value: c => channelName(c.channel) },
-      { title: t('care.field.customer'), value: c => c.customerId },
-      { title: t('care.field.charger'), value: c => c.chargerId },
-      { title: t('care.field.workOrder'), value: c => c.workOrderId },
-      { title: t('care.field.state'), value: c => badge(complaintStateName(c.state), 'wo') },
-      { title: t('care.col.lastRevisit'), value: c => c.lastRevisitScore === null ? null : `${c.lastRevisitScore}/5` },
-      { title: t('care.field.content'), value: c => c.content },
-    ], items, { testId: 'complaints', empty: t('care.complaints.empty') })));
+    list.element);
+  await list.load();
+  liveReload(section, context, ['complaints'], list.load);
 }
 
 /** Complaint triggers: API path, label, role group, fields (made when a page is shown, in the user's language). */
@@ -125,7 +134,6 @@ export async function renderInquiries(section, context) {
     [['', t('care.inquiries.allStatuses')], ['routed', t('care.inquiries.routed')], ['answered', t('care.inquiries.answered')]].map(([v, text]) => h('option', { value: v }, text)));
   select.value = status;
   select.addEventListener('change', () => { location.hash = '#/inquiries' + query({ status: select.value }); });
-  const items = await api.get('/api/v1/inquiries' + query({ status, limit: 200 }));
   const formArea = h('div');
   const openCreate = () => replace(formArea, actionForm({
     title: t('care.inquiries.recordTitle'),
@@ -153,22 +161,30 @@ export async function renderInquiries(section, context) {
     cancel: () => replace(formArea),
   }));
   const columns = [
-    { title: t('care.col.inquiry'), value: i => String(i.id) },
-    { title: t('care.field.received'), value: i => time(i.receivedAt) },
-    { title: t('care.field.channel'), value: i => channelName(i.channel) },
-    { title: t('care.field.customer'), value: i => i.customerId },
+    { title: t('care.col.inquiry'), value: i => String(i.id), sort: 'id' },
+    { title: t('care.field.received'), value: i => time(i.receivedAt), sort: 'receivedAt' },
+    { title: t('care.field.channel'), value: i => channelName(i.channel), sort: 'channel' },
+    { title: t('care.field.customer'), value: i => i.customerId, sort: 'customerId' },
     { title: t('care.field.question'), value: i => i.content },
-    { title: t('care.field.status'), value: i => i.overdue ? badge(t('care.inquiries.overdue'), 'sev-critical') : badge(tOr('inquiryStatus.' + i.status, i.status), i.status === 'Answered' ? 'ok' : 'warn') },
+    { title: t('care.field.status'), value: i => i.overdue ? badge(t('care.inquiries.overdue'), 'sev-critical') : badge(tOr('inquiryStatus.' + i.status, i.status), i.status === 'Answered' ? 'ok' : 'warn'), sort: 'status' },
     { title: t('care.col.routedTo'), value: i => i.routedToUser ?? (i.routedToRole ? roleIdName(i.routedToRole) : i.routedToRole) },
-    { title: t('care.col.replyPromised'), value: i => time(i.promisedReplyBy) },
+    { title: t('care.col.replyPromised'), value: i => time(i.promisedReplyBy), sort: 'promisedReplyBy' },
     { title: t('care.field.answer'), value: i => i.answer },
   ];
   if (may(me.role, 'answerInquiry')) {
     columns.push({ title: t('care.actions'), value: i => i.answeredAt ? null : h('button', { type: 'button', on: { click: () => answer(i) } }, t('care.inquiries.answer')) });
   }
+  const list = dataTable({
+    url: '/api/v1/inquiries', filters: () => ({ status }), columns, defaultSort: '-receivedAt', pageSize: 50, testId: 'inquiries',
+    empty: t('care.inquiries.empty'),
+    title: page => page.total === 1 ? t('care.inquiries.countOne', { n: page.total }) : t('care.inquiries.countMany', { n: page.total }),
+    rowAttrs: i => ({ 'data-inquiry': String(i.id) }),
+  });
   replace(section,
     h('div', { class: 'page-head' }, h('h1', null, t('care.inquiries.title')), h('div', { class: 'filters' }, select),
       may(me.role, 'recordInquiry') ? h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, t('care.inquiries.record')) : null),
     formArea,
-    panel(items.length === 1 ? t('care.inquiries.countOne', { n: items.length }) : t('care.inquiries.countMany', { n: items.length }), table(columns, items, { testId: 'inquiries', empty: t('care.inquiries.empty') })));
+    list.element);
+  await list.load();
+  liveReload(section, context, ['inquiries'], list.load);
 }

@@ -1,12 +1,12 @@
 // Users (admin): people, roles, enabling and disabling; a generated password is shown once.
 import { api } from '../api.js';
-import { badge, h, replace, table } from '../dom.js';
+import { badge, h, replace } from '../dom.js';
+import { dataTable } from '../datatable.js';
 import { t } from '../i18n.js';
 import { roleName, Roles } from '../roles.js';
-import { actionForm, panel } from '../ui.js';
+import { actionForm, liveReload } from '../ui.js';
 
 export async function renderUsers(section, context) {
-  const users = await api.get('/api/v1/users');
   const formArea = h('div');
   const roles = Object.values(Roles).map(role => [role, roleName(role)]);
   const openCreate = () => replace(formArea, actionForm({
@@ -25,7 +25,7 @@ export async function renderUsers(section, context) {
       replace(formArea, h('div', { class: 'notice', role: 'status' }, created.password
         ? [t('users.createdWithPassword', { id: created.user.userId }), ' ', h('code', null, created.password), ' ', t('users.shownOnce')]
         : t('users.created', { id: created.user.userId })));
-      context.isCurrent() && api.get('/api/v1/users').then(list => replace(listArea, userTable(list)));
+      if (context.isCurrent()) list.load();
     },
     cancel: () => replace(formArea),
   }));
@@ -33,16 +33,22 @@ export async function renderUsers(section, context) {
     await api.patch('/api/v1/users/' + encodeURIComponent(u.userId), { active });
     context.refresh();
   };
-  const userTable = list => table([
-    { title: t('users.col.user'), value: u => u.userId },
-    { title: t('users.name'), value: u => u.displayName },
-    { title: t('users.role'), value: u => roleName(u.role) },
-    { title: t('users.team'), value: u => u.team },
-    { title: t('users.col.active'), value: u => u.active ? badge(t('users.active'), 'ok') : badge(t('users.disabled'), 'off') },
-    { title: t('alarms.col.actions'), value: u => h('button', { type: 'button', on: { click: () => setActive(u, !u.active) } }, u.active ? t('users.disable') : t('users.enable')) },
-  ], list, { testId: 'users' });
-  const listArea = h('div', null, userTable(users));
+  const list = dataTable({
+    url: '/api/v1/users', filters: () => ({}), defaultSort: 'userId', pageSize: 50, testId: 'users',
+    title: page => t('users.count', { n: page.total }),
+    rowAttrs: u => ({ 'data-user': u.userId }),
+    columns: [
+      { title: t('users.col.user'), value: u => u.userId, sort: 'userId' },
+      { title: t('users.name'), value: u => u.displayName, sort: 'displayName' },
+      { title: t('users.role'), value: u => roleName(u.role), sort: 'role' },
+      { title: t('users.team'), value: u => u.team, sort: 'team' },
+      { title: t('users.col.active'), value: u => u.active ? badge(t('users.active'), 'ok') : badge(t('users.disabled'), 'off'), sort: 'active' },
+      { title: t('alarms.col.actions'), value: u => h('button', { type: 'button', on: { click: () => setActive(u, !u.active) } }, u.active ? t('users.disable') : t('users.enable')) },
+    ],
+  });
   replace(section,
     h('div', { class: 'page-head' }, h('h1', null, t('users.title')), h('button', { type: 'button', class: 'primary', on: { click: openCreate } }, t('users.new'))),
-    formArea, panel(t('users.count', { n: users.length }), listArea));
+    formArea, list.element);
+  await list.load();
+  liveReload(section, context, ['users'], list.load);
 }
